@@ -1,0 +1,87 @@
+"""What every action shares: the store, the customer's language and a way to reply."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.replies import render
+from bot.retailer import Retailer, retailer
+from bot.settings import Settings
+
+LANGUAGES = ("nl", "en")
+# Slots of one order act, cleared when the act ends or the customer stops it.
+ACT_SLOTS = (
+    "pending_act",
+    "delivery_change_type",
+    "delivery_change_value",
+    "confirm_cancel",
+    "return_reason",
+)
+
+
+@lru_cache(maxsize=1)
+def _session_factory() -> sessionmaker:
+    from bot.store.db import make_engine, make_session_factory
+
+    return make_session_factory(make_engine(Settings.from_env().database_url))
+
+
+@contextmanager
+def store_session() -> Iterator[Session]:
+    """One unit of work: committed when the block ends cleanly, rolled back otherwise."""
+    session = _session_factory()()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def end_turn() -> list[EventType]:
+    """Wait for the customer next, whatever the policies would predict (used by the fallback,
+    which also runs when no policy was confident)."""
+    return [FollowupAction("action_listen")]
+
+
+def language_of(tracker: Tracker) -> str:
+    value = tracker.get_slot("language")
+    return value if value in LANGUAGES else "nl"
+
+
+def shop() -> Retailer:
+    return retailer()
+
+
+def say(
+    dispatcher: CollectingDispatcher,
+    language: str,
+    key: str,
+    buttons: list[dict[str, str]] | None = None,
+    **variables: Any,
+) -> None:
+    """Send reply `key` from the catalogue in the customer's language."""
+    message = render(key, language, **variables)
+    if buttons is not None:
+        message["buttons"] = buttons
+    dispatcher.utter_message(**message)
+
+
+def latest_entities(tracker: Tracker, entity: str) -> list[dict[str, Any]]:
+    """Entities of the latest message, and the catalogue facts the NLU found in it."""
+    found = [*tracker.latest_message.get("entities", []), *tracker.latest_message.get("catalogue", [])]
+    return [e for e in found if e.get("entity") == entity]
+
+
+def latest_values(tracker: Tracker, entity: str) -> list[str]:
+    return list(dict.fromkeys(str(e["value"]) for e in latest_entities(tracker, entity)))

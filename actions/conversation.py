@@ -1,0 +1,105 @@
+"""Greeting, bare answers outside a form, the two-stage fallback and reaching a person."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import end_turn, language_of, say, shop
+from actions.products import answer_product_question, has_product_question
+
+MISSED_INTENTS = ("nlu_fallback",)
+
+
+class ActionGreet(Action):
+    """Greet by first name when the customer is known, plainly otherwise."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        language = language_of(tracker)
+        name = tracker.get_slot("customer_name")
+        if name:
+            say(dispatcher, language, "greet_name", first_name=name)
+        else:
+            say(dispatcher, language, "greet")
+        return []
+
+
+class ActionHandleInform(Action):
+    """A bare answer ('10452', 'maat 43') when no form asked for one: find what it is about."""
+
+    def name(self) -> str:
+        return "action_handle_inform"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if has_product_question(tracker):
+            return answer_product_question(dispatcher, tracker)
+        say(dispatcher, language_of(tracker), "ask_rephrase")
+        return []
+
+
+def misses_in_a_row(tracker: Tracker) -> int:
+    """How many of the customer's latest messages in a row the bot did not understand."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
+        if intent not in MISSED_INTENTS:
+            break
+        count += 1
+    return count
+
+
+class ActionFallback(Action):
+    """First miss: ask to rephrase with topics. Second miss in a row: offer a person.
+
+    A message whose intent is unclear but which names a product, or a detail of the product
+    just discussed, is answered as a product question ('heb je hem in 43?'). The turn always
+    ends here, so a low-confidence prediction cannot call the fallback twice.
+    """
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        language = language_of(tracker)
+        text = tracker.latest_message.get("text") or ""
+        if not text.strip():
+            say(dispatcher, language, "empty_message")
+            return end_turn()
+        if has_product_question(tracker) and not tracker.active_loop.get("name"):
+            return [*answer_product_question(dispatcher, tracker), *end_turn()]
+        if misses_in_a_row(tracker) >= 2:
+            say(dispatcher, language, "offer_human", contact=shop().contact(language))
+        else:
+            say(dispatcher, language, "ask_rephrase")
+        return end_turn()
+
+
+class ActionContactCustomerService(Action):
+    """Until human handoff is live: tell the customer how to reach a colleague."""
+
+    def name(self) -> str:
+        return "action_contact_customer_service"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        language = language_of(tracker)
+        contact = shop().contact(language)
+        if tracker.get_intent_of_latest_message() == "complaint":
+            say(dispatcher, language, "complaint", contact=contact)
+        else:
+            say(dispatcher, language, "contact_customer_service", contact=contact)
+        return []

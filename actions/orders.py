@@ -1,0 +1,223 @@
+"""Order status and the verification every order act goes through first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import ACT_SLOTS, language_of, say, shop, store_session
+from actions.order_replies import state_text, status_reply
+from bot.store.orders import (
+    CANCELLABLE,
+    DATE_CHANGEABLE,
+    RETURNABLE,
+    find_order,
+    verify_order,
+)
+from bot.text import normalise_order_number, normalise_postcode
+
+MAX_FAILURES = 3
+INTENT_TO_ACT = {
+    "order_status": "status",
+    "change_delivery": "change_delivery",
+    "cancel_order": "cancel",
+    "return_request": "return",
+}
+
+
+def is_order_number(value: str) -> bool:
+    return value.isdigit() and 5 <= len(value) <= 6
+
+
+def verified(tracker: Tracker, order_number: str | None) -> bool:
+    return bool(order_number) and order_number in (tracker.get_slot("verified_orders") or [])
+
+
+def customer_id(tracker: Tracker) -> int | None:
+    value = tracker.get_slot("customer_id")
+    return int(value) if value is not None else None
+
+
+def try_verify(tracker: Tracker, order_number: str, postcode: str | None) -> bool:
+    with store_session() as session:
+        order = verify_order(
+            session=session, order_number=order_number, postcode=postcode,
+            customer_id=customer_id(tracker),
+        )
+        return order is not None
+
+
+class ActionStartOrderAct(Action):
+    """Remember which act the customer wants and whether the order still needs verifying.
+
+    Sets `order_step` to "verify" (the form asks) or "verified" (straight on); the rules in
+    data/rules/orders.yml follow it.
+    """
+
+    def name(self) -> str:
+        return "action_start_order_act"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        act = INTENT_TO_ACT.get(tracker.get_intent_of_latest_message() or "", "status")
+        events: list[EventType] = [SlotSet(slot, None) for slot in ACT_SLOTS if slot != "pending_act"]
+        events.append(SlotSet("pending_act", act))
+        number = normalise_order_number(tracker.get_slot("order_number") or "")
+        if is_order_number(number):
+            if verified(tracker, number):
+                return [*events, SlotSet("order_step", "verified")]
+            postcode = tracker.get_slot("postcode")
+            if (postcode or customer_id(tracker) is not None) and try_verify(tracker, number, postcode):
+                known = [*(tracker.get_slot("verified_orders") or []), number]
+                return [*events, SlotSet("order_number", number), SlotSet("verified_orders", known),
+                        SlotSet("order_step", "verified")]
+        elif tracker.get_slot("order_number"):
+            events.append(SlotSet("order_number", None))
+        return [*events, SlotSet("postcode", None), SlotSet("order_step", "verify")]
+
+
+class ValidateVerifyOrderForm(FormValidationAction):
+    """Order number + postcode (or a verified customer) before any order detail is shown."""
+
+    def name(self) -> str:
+        return "validate_verify_order_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if (tracker.get_slot("verification_failures") or 0) >= MAX_FAILURES:
+            return []
+        if verified(tracker, tracker.get_slot("order_number")):
+            return []
+        return ["order_number", "postcode"]
+
+    def validate_order_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:
+            return {"order_number": None}  # cleared by the start of a new act: nothing to check
+        number = normalise_order_number(str(value))
+        if not is_order_number(number):
+            say(dispatcher, language_of(tracker), "order_number_invalid")
+            return {"order_number": None}
+        if customer_id(tracker) is not None and try_verify(tracker, number, None):
+            return {"order_number": number, **self._verified(tracker, number)}
+        postcode = tracker.get_slot("postcode")
+        if postcode:
+            return self._check_pair(dispatcher, tracker, number, postcode)
+        return {"order_number": number}
+
+    def validate_postcode(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:
+            return {"postcode": None}
+        postcode = normalise_postcode(str(value))
+        if postcode is None:
+            say(dispatcher, language_of(tracker), "postcode_invalid")
+            return {"postcode": None}
+        number = tracker.get_slot("order_number")
+        if not number or verified(tracker, number):
+            return {"postcode": postcode}  # no number yet: checked when it comes
+        return self._check_pair(dispatcher, tracker, number, postcode)
+
+    @staticmethod
+    def _verified(tracker: Tracker, number: str) -> dict[str, Any]:
+        known = [*(tracker.get_slot("verified_orders") or []), number]
+        return {"verified_orders": known, "verification_failures": 0}
+
+    def _check_pair(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, number: str, postcode: str
+    ) -> dict[str, Any]:
+        """Wrong number and wrong postcode get the same answer, so guessing learns nothing."""
+        if try_verify(tracker, number, postcode):
+            return {"order_number": number, "postcode": postcode, **self._verified(tracker, number)}
+        failures = (tracker.get_slot("verification_failures") or 0) + 1
+        if failures < MAX_FAILURES:
+            say(dispatcher, language_of(tracker), "verification_failed")
+        return {"order_number": None, "postcode": None, "verification_failures": failures}
+
+
+def reset_act() -> list[EventType]:
+    """The act is over: clear its slots and mark it done."""
+    return [*(SlotSet(slot, None) for slot in ACT_SLOTS), SlotSet("order_step", "done")]
+
+
+class ActionPerformOrderAct(Action):
+    """After verification: answer the status, or start the act's own form when allowed."""
+
+    def name(self) -> str:
+        return "action_perform_order_act"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        language = language_of(tracker)
+        number = tracker.get_slot("order_number")
+        if not verified(tracker, number):
+            say(dispatcher, language, "verification_locked", contact=shop().contact(language))
+            return [*reset_act(), SlotSet("order_number", None), SlotSet("postcode", None)]
+        act = tracker.get_slot("pending_act") or "status"
+        with store_session() as session:
+            order = find_order(session=session, order_number=number)
+            if order is None:  # removed since verification
+                say(dispatcher, language, "verification_failed")
+                return reset_act()
+            state = state_text(order, language)
+            status = order.status
+            if act == "status":
+                response, variables = status_reply(order, language, shop())
+                say(dispatcher, language, response, **variables)
+                if order.pickup_point and status not in ("delivered", "cancelled", "returned"):
+                    say(dispatcher, language, "order_pickup_point", pickup_point=order.pickup_point)
+                return reset_act()
+        if act == "cancel":
+            if status in CANCELLABLE:
+                return [SlotSet("order_step", "cancel")]
+            response = "cancel_refused_cancelled" if status == "cancelled" else "cancel_refused_shipped"
+            say(dispatcher, language, response, order_number=number, return_days=shop().return_days)
+            return reset_act()
+        if act == "change_delivery":
+            if status in DATE_CHANGEABLE:
+                return [SlotSet("order_step", "change_delivery")]
+            say(dispatcher, language, "delivery_change_refused", order_number=number, state=state,
+                advice=refusal_advice(status, language))
+            return reset_act()
+        if status in RETURNABLE:
+            return [SlotSet("order_step", "return")]
+        from actions.returns import refuse_return
+
+        refuse_return(dispatcher, number, language)
+        return reset_act()
+
+
+def refusal_advice(status: str, language: str) -> str:
+    advice = {
+        "nl": {
+            "out_for_delivery": "Ben je niet thuis? De bezorger probeert het nog een keer of brengt hem naar een afhaalpunt in de buurt.",
+            "delivered": "Klopt er iets niet met de bezorging? Laat het me weten.",
+        },
+        "en": {
+            "out_for_delivery": "Not at home? The driver will try again or drop it at a pick-up point nearby.",
+            "delivered": "Something wrong with the delivery? Let me know.",
+        },
+    }
+    return advice[language].get(status, "")
+
+
+class ActionResetOrderAct(Action):
+    """Forget a stopped act, so the next question starts clean."""
+
+    def name(self) -> str:
+        return "action_reset_order_act"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return reset_act()

@@ -1,0 +1,84 @@
+"""Returns within the retailer's return period, with a return code and instructions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import language_of, say, shop, store_session
+from actions.order_replies import items_text
+from actions.orders import reset_act
+from bot.formatting import date_text
+from bot.store.orders import create_return, find_order, return_deadline
+
+DAMAGE_WORDS = ("beschadigd", "kapot", "stuk", "defect", "scheur", "damaged", "broken", "torn", "faulty")
+
+
+def refuse_return(dispatcher: CollectingDispatcher, number: str, language: str) -> None:
+    """Explain why this order cannot be returned and what the customer can do instead."""
+    policy = shop()
+    with store_session() as session:
+        order = find_order(session=session, order_number=number)
+        if order is None:
+            return
+        existing = [r for r in order.returns if r.status != "rejected"]
+        deadline = return_deadline(order, policy.return_days)
+        delivered = [s.delivered_at for s in order.shipments if s.delivered_at]
+        status = order.status
+    if existing:
+        say(dispatcher, language, "return_already", order_number=number, return_code=existing[0].return_code)
+    elif status == "cancelled":
+        say(dispatcher, language, "return_refused_cancelled", order_number=number)
+    elif deadline is not None and delivered:
+        say(dispatcher, language, "return_refused_too_late", order_number=number,
+            delivered=date_text(max(delivered), language), return_days=policy.return_days,
+            deadline=date_text(deadline, language))
+    else:
+        say(dispatcher, language, "return_refused_not_delivered", order_number=number)
+
+
+class ValidateReturnForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_return_form"
+
+    def validate_return_reason(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        reason = " ".join(str(value or "").split())[:1000]
+        return {"return_reason": reason or None}
+
+
+class ActionCreateReturn(Action):
+    def name(self) -> str:
+        return "action_create_return"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        language = language_of(tracker)
+        policy = shop()
+        number = tracker.get_slot("order_number")
+        reason = tracker.get_slot("return_reason") or ""
+        if number not in (tracker.get_slot("verified_orders") or []):
+            return reset_act()
+        with store_session() as session:
+            order = find_order(session=session, order_number=number)
+            if order is None:
+                return reset_act()
+            result = create_return(
+                session=session, order=order, reason=reason, return_days=policy.return_days
+            )
+            items = items_text(order, language)
+            deadline = return_deadline(order, policy.return_days)
+        if result.done:
+            say(dispatcher, language, "return_created", return_code=result.code, items=items,
+                deadline=date_text(deadline, language) if deadline else "")
+            if any(word in reason.lower() for word in DAMAGE_WORDS):
+                say(dispatcher, language, "return_damaged", email=policy.email)
+        else:
+            refuse_return(dispatcher, number, language)
+        return reset_act()

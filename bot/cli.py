@@ -1,0 +1,241 @@
+"""`klantreis`: the operator's command line (database, data, training, running the bot)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.settings import PROJECT_ROOT, Settings
+
+DEMO_DIR = PROJECT_ROOT / "data" / "demo"
+TRAINING_PATHS = ("data/nlu", "data/rules", "data/stories")
+
+
+class CommandError(Exception):
+    """Stops a command with a message for the operator and exit code 1."""
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _engine(settings: Settings, *, require_schema: bool = True):  # type: ignore[no-untyped-def]
+    from bot.store.access import connect, require_current_schema
+
+    engine = connect(settings.database_url)
+    if require_schema:
+        require_current_schema(engine)
+    return engine
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> None:
+    from bot.store.access import migrate_to_head
+
+    engine = _engine(settings, require_schema=False)
+    before, after = migrate_to_head(engine)
+    safe = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        _say(f"Database {safe} is up to date (schema {after}).")
+    else:
+        _say(f"Database {safe} migrated from schema {before or 'empty'} to {after}.")
+
+
+def _import(
+    settings: Settings, folder: Path, shift: dt.timedelta, *, replace_history: bool = False
+) -> None:
+    from tqdm import tqdm
+
+    from bot.importer import import_folder
+    from bot.nlu.patterns import write_patterns
+    from bot.store.db import make_session_factory
+
+    engine = _engine(settings)
+    bars: dict[str, tqdm] = {}
+
+    def progress(kind: str, done: int, total: int) -> None:
+        bar = bars.get(kind)
+        if bar is None:
+            bar = bars[kind] = tqdm(total=total, desc=f"{kind:>16}", unit=" rows", leave=True)
+        bar.update(done - bar.n)
+        if done == total:
+            bar.close()
+
+    started = time.perf_counter()
+    with make_session_factory(engine)() as session, session.begin():
+        report = import_folder(
+            session=session, folder=folder, shift=shift, progress=progress,
+            replace_history=replace_history,
+        )
+    for line in report.lines():
+        _say(f"  {line}")
+    _say(f"Imported {folder} in {time.perf_counter() - started:.1f}s.")
+    with make_session_factory(engine)() as session:
+        path, count = write_patterns(session=session, path=settings.patterns_file)
+    _say(f"Product recogniser updated: {count} patterns in {path}.")
+
+
+def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
+    _import(settings, Path(args.folder), dt.timedelta(days=args.shift_days),
+            replace_history=args.replace_history)
+
+
+def demo_shift(folder: Path = DEMO_DIR, today: dt.date | None = None) -> dt.timedelta:
+    """Days between the demo's anchor date and today, so its dates stay current."""
+    import yaml
+
+    manifest = yaml.safe_load((folder / "manifest.yml").read_text(encoding="utf-8"))
+    anchor = manifest["anchor_date"]
+    anchor = anchor if isinstance(anchor, dt.date) else dt.date.fromisoformat(str(anchor))
+    return dt.timedelta(days=((today or dt.date.today()) - anchor).days)
+
+
+def cmd_demo(settings: Settings, _args: argparse.Namespace) -> None:
+    shift = demo_shift()
+    _say(f"Loading the demo shop, dates moved {shift.days} day(s) forward.")
+    _import(settings, DEMO_DIR, shift, replace_history=True)
+
+
+def cmd_patterns(settings: Settings, _args: argparse.Namespace) -> None:
+    from bot.nlu.patterns import write_patterns
+    from bot.store.db import make_session_factory
+
+    with make_session_factory(_engine(settings))() as session:
+        path, count = write_patterns(session=session, path=settings.patterns_file)
+    _say(f"Product recogniser updated: {count} patterns in {path}.")
+
+
+def train(settings: Settings, *, force: bool = False) -> None:
+    from bot.stack import bin_path, child_env
+
+    command = [
+        bin_path("rasa"), "train", "--config", "config.yml", "--domain", "domain.yml",
+        "--out", str(settings.models_dir), "--data", *TRAINING_PATHS,
+    ]
+    if force:
+        command.append("--force")
+    _say("Training the model (skipped by Rasa when nothing changed)…")
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=PROJECT_ROOT, env=child_env(settings))
+    if result.returncode != 0:
+        raise CommandError("Training failed; the messages above say which file to fix.")
+    _say(f"Model ready in {time.perf_counter() - started:.0f}s.")
+
+
+def cmd_train(settings: Settings, args: argparse.Namespace) -> None:
+    train(settings, force=args.force)
+
+
+def _store_is_empty(settings: Settings) -> bool:
+    from sqlalchemy import func, select
+
+    from bot.store.db import make_session_factory
+    from bot.store.models import Product
+
+    with make_session_factory(_engine(settings))() as session:
+        return session.execute(select(func.count(Product.id))).scalar_one() == 0
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.stack import running_stack
+
+    cmd_migrate(settings, args)
+    if _store_is_empty(settings) and not args.no_demo:
+        cmd_demo(settings, args)
+    elif not settings.patterns_file.exists():
+        cmd_patterns(settings, args)
+    train(settings)
+    _say("Starting the action server and Rasa (this takes about half a minute)…")
+    with running_stack(settings) as stack:
+        _say(
+            "\nKlantreis is running.\n"
+            f"  REST channel: POST {stack.rasa_url}/webhooks/rest/webhook "
+            '{"sender": "me", "message": "hoi"}\n'
+            f"  Logs:         {settings.runtime_dir / 'logs'}\n"
+            "  Stop with Ctrl-C."
+        )
+        try:
+            while all(p.poll() is None for p in stack.processes):
+                time.sleep(1)
+        except KeyboardInterrupt:
+            _say("\nStopping…")
+            return
+        raise CommandError(f"A process stopped unexpectedly; see {settings.runtime_dir / 'logs'}")
+
+
+def cmd_shell(settings: Settings, _args: argparse.Namespace) -> None:
+    from bot.rasa_config import write_endpoints
+    from bot.stack import _spawn, _stop, bin_path, child_env, latest_model
+
+    endpoints = write_endpoints(settings)
+    env = child_env(settings)
+    logs = settings.runtime_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    actions = _spawn(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
+        env, logs / "actions.log",
+    )
+    try:
+        subprocess.run(
+            [bin_path("rasa"), "shell", "--model", str(latest_model(settings.models_dir)),
+             "--endpoints", str(endpoints)],
+            cwd=PROJECT_ROOT, env=env,
+        )
+    finally:
+        _stop(actions)
+
+
+COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] = {
+    "migrate": (cmd_migrate, "create or upgrade the database schema"),
+    "import": (cmd_import, "import a retailer's data folder (see docs/data-format.md)"),
+    "demo": (cmd_demo, "load the Trek & Peddel demo shop"),
+    "patterns": (cmd_patterns, "rebuild the product recogniser from the catalogue"),
+    "train": (cmd_train, "train the Rasa model when training data changed"),
+    "run": (cmd_run, "set up what is missing and run Rasa and the action server"),
+    "shell": (cmd_shell, "chat with the bot in the terminal (rasa shell)"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="klantreis", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (_func, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if name == "import":
+            command.add_argument("folder", help="folder with products.csv, orders.csv, …")
+            command.add_argument("--shift-days", type=int, default=0, help=argparse.SUPPRESS)
+            command.add_argument(
+                "--replace-history", action="store_true",
+                help="the file holds each parcel's whole event history: drop events not in it",
+            )
+        if name == "train":
+            command.add_argument("--force", action="store_true", help="retrain even if unchanged")
+        if name == "run":
+            command.add_argument("--no-demo", action="store_true", help="do not load demo data")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from bot.importer import ImportRowError
+    from bot.stack import StackError
+    from bot.store.db import StoreConfigError
+
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    try:
+        COMMANDS[args.command][0](settings, args)
+    except ImportRowError as exc:
+        print(f"Import stopped, nothing was written: {exc}", file=sys.stderr)
+        return 1
+    except (CommandError, StoreConfigError, StackError) as exc:
+        print(f"klantreis {args.command}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Rasa's endpoints for this installation, written from Settings at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from sqlalchemy.engine import make_url
+
+from bot.settings import Settings
+
+
+def endpoints(settings: Settings) -> dict[str, object]:
+    """Action server plus the SQL tracker store on the customer store's own database."""
+    url = make_url(settings.database_url)
+    return {
+        "action_endpoint": {"url": settings.action_server_url},
+        "tracker_store": {
+            "type": "SQL",
+            "dialect": url.get_backend_name(),
+            # Rasa takes a full URL in `url` as is: one database for customers and chats.
+            "url": url.render_as_string(hide_password=False),
+            "db": url.database or "",
+        },
+        "lock_store": {"type": "in_memory"},
+    }
+
+
+def write_endpoints(settings: Settings) -> Path:
+    path = settings.runtime_dir / "endpoints.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(endpoints(settings), sort_keys=False), encoding="utf-8")
+    path.chmod(0o600)  # may hold a database password
+    return path

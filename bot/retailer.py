@@ -1,0 +1,58 @@
+"""The retailer's policies (return period, pick-up points, contact) from config/retailer.yml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.settings import Settings
+
+
+@dataclass(frozen=True)
+class Retailer:
+    shop_name: str = "de webshop"
+    website: str = ""
+    return_days: int = 14
+    free_shipping_from_eur: int = 50
+    phone: str = ""
+    email: str = ""
+    hours: dict[str, str] = field(default_factory=dict)
+    earliest_days_ahead: int = 1
+    latest_days_ahead: int = 14
+    pickup_points: tuple[str, ...] = ()
+    tracking_urls: dict[str, str] = field(default_factory=dict)
+
+    def tracking_url(self, carrier: str, code: str, postcode: str | None) -> str:
+        template = self.tracking_urls.get(carrier, "")
+        return template.format(code=code, postcode=(postcode or "").replace(" ", "")) if template else ""
+
+    def contact(self, language: str) -> str:
+        hours = self.hours.get(language) or self.hours.get("nl", "")
+        return f"{self.phone} ({hours}) · {self.email}"
+
+
+def load_retailer(path: Path) -> Retailer:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    service = data.get("customer_service", {})
+    changes = data.get("delivery_changes", {})
+    return Retailer(
+        shop_name=data.get("shop_name", "de webshop"),
+        website=data.get("website", ""),
+        return_days=int(data.get("return_days", 14)),
+        free_shipping_from_eur=int(data.get("free_shipping_from_eur", 50)),
+        phone=service.get("phone", ""),
+        email=service.get("email", ""),
+        hours={"nl": service.get("hours_nl", ""), "en": service.get("hours_en", "")},
+        earliest_days_ahead=int(changes.get("earliest_days_ahead", 1)),
+        latest_days_ahead=int(changes.get("latest_days_ahead", 14)),
+        pickup_points=tuple(data.get("pickup_points", [])),
+        tracking_urls=dict(data.get("tracking_urls", {})),
+    )
+
+
+@lru_cache(maxsize=1)
+def retailer() -> Retailer:
+    return load_retailer(Settings.from_env().retailer_file)

@@ -1,0 +1,51 @@
+"""One typed settings object, built from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where Klantreis keeps its data and how its processes find each other."""
+
+    runtime_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "runtime")
+    database_url: str = ""
+    rasa_port: int = 5005
+    action_port: int = 5055
+    models_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "models")
+    retailer_file: Path = field(default_factory=lambda: PROJECT_ROOT / "config" / "retailer.yml")
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            object.__setattr__(
+                self, "database_url", f"sqlite:///{self.runtime_dir / 'klantreis.db'}"
+            )
+
+    @property
+    def patterns_file(self) -> Path:
+        """Catalogue patterns for the product recogniser, rebuilt after each import."""
+        return self.runtime_dir / "catalogue_patterns.json"
+
+    @property
+    def action_server_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}/webhook"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        runtime = Path(env.get("KLANTREIS_RUNTIME_DIR", str(PROJECT_ROOT / "runtime")))
+        return cls(
+            runtime_dir=runtime,
+            database_url=env.get("DATABASE_URL", ""),
+            rasa_port=int(env.get("KLANTREIS_RASA_PORT", "5005")),
+            action_port=int(env.get("KLANTREIS_ACTION_PORT", "5055")),
+            models_dir=Path(env.get("KLANTREIS_MODELS_DIR", str(PROJECT_ROOT / "models"))),
+            retailer_file=Path(
+                env.get("KLANTREIS_RETAILER_FILE", str(PROJECT_ROOT / "config" / "retailer.yml"))
+            ),
+        )

@@ -1,0 +1,131 @@
+"""Start Rasa and the action server as real processes and wait until they answer."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.rasa_config import write_endpoints
+from bot.settings import PROJECT_ROOT, Settings
+
+
+class StackError(Exception):
+    """A process did not start; the message says where to look."""
+
+
+def child_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
+        DATABASE_URL=settings.database_url,
+        KLANTREIS_RUNTIME_DIR=str(settings.runtime_dir),
+        TF_CPP_MIN_LOG_LEVEL="2",
+        RASA_TELEMETRY_ENABLED="false",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+    )
+    return env
+
+
+def bin_path(name: str) -> str:
+    candidate = Path(sys.executable).parent / name
+    return str(candidate) if candidate.exists() else name
+
+
+def latest_model(models_dir: Path) -> Path:
+    models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        raise StackError(f"No trained model in {models_dir}. Run: klantreis train")
+    return models[-1]
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float, log: Path, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise StackError(f"{what} exited with code {process.returncode}; see {log}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200 and b'"model_file":null' not in response.read():
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.3)
+    raise StackError(f"{what} did not answer on {url} within {timeout:.0f}s; see {log}")
+
+
+@dataclass
+class Stack:
+    """The running bot: where to reach Rasa and the action server."""
+
+    rasa_url: str
+    action_url: str
+    processes: list[subprocess.Popen]
+
+
+@contextmanager
+def running_stack(
+    settings: Settings, *, model: Path | None = None, timeout: float = 180.0
+) -> Iterator[Stack]:
+    """Start the action server and the Rasa server; stop both on exit."""
+    logs = settings.runtime_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    endpoints = write_endpoints(settings)
+    model = model or latest_model(settings.models_dir)
+    env = child_env(settings)
+    processes: list[subprocess.Popen] = []
+    try:
+        action_log = logs / "actions.log"
+        processes.append(
+            _spawn(
+                [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+                 "--port", str(settings.action_port)],
+                env, action_log,
+            )
+        )
+        rasa_log = logs / "rasa.log"
+        processes.append(
+            _spawn(
+                [bin_path("rasa"), "run", "--enable-api", "--model", str(model),
+                 "--endpoints", str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+                 "--port", str(settings.rasa_port), "--cors", "*"],
+                env, rasa_log,
+            )
+        )
+        action_url = f"http://127.0.0.1:{settings.action_port}"
+        rasa_url = f"http://127.0.0.1:{settings.rasa_port}"
+        wait_for(f"{action_url}/health", processes[0], timeout, action_log, "The action server")
+        wait_for(f"{rasa_url}/status", processes[1], timeout, rasa_log, "The Rasa server")
+        yield Stack(rasa_url=rasa_url, action_url=action_url, processes=processes)
+    finally:
+        for process in reversed(processes):
+            _stop(process)
+
+
+def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    handle = log.open("ab")
+    return subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass

@@ -1,0 +1,1 @@
+"""The shared customer context store."""

@@ -1,0 +1,1 @@
+"""Rasa custom input channels, one package per channel (web chat, WhatsApp, Telegram)."""

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it. Assumes `make setup` ran (make test does that).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+step() { printf '\n==> %s\n' "$*"; }
+started=$(date +%s)
+
+step "Lint: ruff and mypy"
+$BIN/ruff check bot actions connectors tests
+$BIN/ruff format --check bot actions connectors tests
+$BIN/mypy bot actions connectors
+
+step "Rasa data validation (--fail-on-warnings)"
+if ! out=$($BIN/rasa data validate --fail-on-warnings --data data/nlu data/rules data/stories \
+    --domain domain.yml --config config.yml 2>&1); then
+  echo "$out" >&2; echo "rasa data validate failed: fix the warnings above" >&2; exit 1
+fi
+echo "$out" | grep -E "rasa.validator" || true
+
+step "Training (skipped when the model is up to date)"
+$BIN/klantreis train
+
+step "Tests (pytest: unit, PostgreSQL, actions, real Rasa + action server, conversations)"
+$BIN/python -m pytest -q -rs "$@"
+
+printf '\n==> Test command finished in %ss\n' "$(( $(date +%s) - started ))"
