@@ -26,8 +26,12 @@ class AskAction(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        say(dispatcher, language_of(tracker), f"ask_{self.slot}",
-            order_number=tracker.get_slot("order_number") or "")
+        say(
+            dispatcher,
+            language_of(tracker),
+            f"ask_{self.slot}",
+            order_number=tracker.get_slot("order_number") or "",
+        )
         return []
 
 

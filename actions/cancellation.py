@@ -28,7 +28,14 @@ class ActionAskConfirmCancel(Action):
             order = find_order(session=session, order_number=number)
             items = items_text(order, language) if order else ""
             total = total_text(order, language) if order else ""
-        say(dispatcher, language, "ask_confirm_cancel", order_number=number, items=items, total=total)
+        say(
+            dispatcher,
+            language,
+            "ask_confirm_cancel",
+            order_number=number,
+            items=items,
+            total=total,
+        )
         return []
 
 
@@ -57,6 +64,11 @@ class ActionCancelOrder(Action):
         elif result.reason == "already_cancelled":
             say(dispatcher, language, "cancel_refused_cancelled", order_number=number)
         else:
-            say(dispatcher, language, "cancel_refused_shipped", order_number=number,
-                return_days=shop().return_days)
+            say(
+                dispatcher,
+                language,
+                "cancel_refused_shipped",
+                order_number=number,
+                return_days=shop().return_days,
+            )
         return reset_act()

@@ -79,7 +79,10 @@ def say(
 
 def latest_entities(tracker: Tracker, entity: str) -> list[dict[str, Any]]:
     """Entities of the latest message, and the catalogue facts the NLU found in it."""
-    found = [*tracker.latest_message.get("entities", []), *tracker.latest_message.get("catalogue", [])]
+    found = [
+        *tracker.latest_message.get("entities", []),
+        *tracker.latest_message.get("catalogue", []),
+    ]
     return [e for e in found if e.get("entity") == entity]
 
 

@@ -26,8 +26,19 @@ from bot.text import normalise_postcode
 TYPE_WORDS = {
     "date": ("datum", "dag", "date", "day", "later", "eerder", "moment", "wanneer", "when"),
     "address": ("adres", "address", "buren", "neighbour", "neighbor", "werk", "work", "ander huis"),
-    "pickup": ("afhaalpunt", "afhalen", "ophalen", "pick-up", "pickup", "pick up", "collect",
-               "servicepoint", "postnl-punt", "postnl punt", "winkel"),
+    "pickup": (
+        "afhaalpunt",
+        "afhalen",
+        "ophalen",
+        "pick-up",
+        "pickup",
+        "pick up",
+        "collect",
+        "servicepoint",
+        "postnl-punt",
+        "postnl punt",
+        "winkel",
+    ),
 }
 _ADDRESS = re.compile(
     r"^\s*(?P<street>[^\d,]{2,60}?)\s+(?P<number>\d{1,5}\s?[a-zA-Z]?(?:[-/ ]?\d{1,4})?)\s*,?\s*"
@@ -60,8 +71,10 @@ def parse_address(text: str) -> dict[str, str] | None:
 
 def date_window(today: dt.date) -> tuple[dt.date, dt.date]:
     policy = shop()
-    return (today + dt.timedelta(days=policy.earliest_days_ahead),
-            today + dt.timedelta(days=policy.latest_days_ahead))
+    return (
+        today + dt.timedelta(days=policy.earliest_days_ahead),
+        today + dt.timedelta(days=policy.latest_days_ahead),
+    )
 
 
 def pick_point(text: str) -> str | None:
@@ -92,8 +105,14 @@ class ActionAskDeliveryChangeValue(Action):
         if kind == "date":
             earliest, latest = date_window(dt.date.today())
             example = date_text(earliest + dt.timedelta(days=2), language).split(" ", 1)[1]
-            say(dispatcher, language, "ask_delivery_date", example=example,
-                earliest=date_text(earliest, language), latest=date_text(latest, language))
+            say(
+                dispatcher,
+                language,
+                "ask_delivery_date",
+                example=example,
+                earliest=date_text(earliest, language),
+                latest=date_text(latest, language),
+            )
         elif kind == "address":
             say(dispatcher, language, "ask_delivery_address")
         else:
@@ -129,8 +148,13 @@ class ValidateDeliveryChangeForm(FormValidationAction):
             earliest, latest = date_window(today)
             date = parse_date(text, today)
             if date is None or not earliest <= date <= latest:
-                say(dispatcher, language, "delivery_date_invalid",
-                    earliest=date_text(earliest, language), latest=date_text(latest, language))
+                say(
+                    dispatcher,
+                    language,
+                    "delivery_date_invalid",
+                    earliest=date_text(earliest, language),
+                    latest=date_text(latest, language),
+                )
                 return {"delivery_change_value": None}
             return {"delivery_change_value": date.isoformat()}
         if kind == "address":
@@ -167,11 +191,13 @@ class ActionChangeDelivery(Action):
                 date = dt.date.fromisoformat(value)
                 result = change_delivery_date(session=session, order=order, date=date)
                 confirmation: tuple[str, dict[str, Any]] = (
-                    "delivery_changed_date", {"date": date_text(date, language)})
+                    "delivery_changed_date",
+                    {"date": date_text(date, language)},
+                )
             elif kind == "address":
                 address = parse_address(value) or {}
                 result = change_delivery_address(session=session, order=order, **address)
-                shown = f"{address.get('street')} {address.get('house_number')}, {address.get('postcode')} {address.get('city')}"
+                shown = "{street} {house_number}, {postcode} {city}".format(**address)
                 confirmation = ("delivery_changed_address", {"address": shown})
             else:
                 result = change_to_pickup_point(session=session, order=order, pickup_point=value)
@@ -184,6 +210,12 @@ class ActionChangeDelivery(Action):
         if result.done:
             say(dispatcher, language, confirmation[0], order_number=number, **confirmation[1])
         else:
-            say(dispatcher, language, "delivery_change_refused", order_number=number, state=state,
-                advice=refusal_advice(status, language))
+            say(
+                dispatcher,
+                language,
+                "delivery_change_refused",
+                order_number=number,
+                state=state,
+                advice=refusal_advice(status, language),
+            )
         return reset_act()

@@ -10,18 +10,40 @@ from bot.store.models import Order, Shipment
 
 CARRIERS = {"postnl": "PostNL", "dhl": "DHL", "dpd": "DPD", "ups": "UPS", "budbee": "Budbee"}
 STATE_WORDS = {
-    "nl": {"paid": "betaald", "processing": "in behandeling", "shipped": "al onderweg",
-           "out_for_delivery": "vandaag onderweg naar je toe", "delivered": "al bezorgd",
-           "delayed": "al onderweg", "cancelled": "geannuleerd", "returned": "geretourneerd"},
-    "en": {"paid": "paid", "processing": "being processed", "shipped": "already on its way",
-           "out_for_delivery": "out for delivery today", "delivered": "already delivered",
-           "delayed": "already on its way", "cancelled": "cancelled", "returned": "returned"},
+    "nl": {
+        "paid": "betaald",
+        "processing": "in behandeling",
+        "shipped": "al onderweg",
+        "out_for_delivery": "vandaag onderweg naar je toe",
+        "delivered": "al bezorgd",
+        "delayed": "al onderweg",
+        "cancelled": "geannuleerd",
+        "returned": "geretourneerd",
+    },
+    "en": {
+        "paid": "paid",
+        "processing": "being processed",
+        "shipped": "already on its way",
+        "out_for_delivery": "out for delivery today",
+        "delivered": "already delivered",
+        "delayed": "already on its way",
+        "cancelled": "cancelled",
+        "returned": "returned",
+    },
 }
 RETURN_STATUS = {
-    "nl": {"requested": "aangemeld, we wachten op je pakket", "received": "ontvangen, we verwerken hem",
-           "refunded": "afgerond, het geld is teruggestort", "rejected": "afgewezen"},
-    "en": {"requested": "registered, we're waiting for your parcel", "received": "received, we're processing it",
-           "refunded": "completed, the money has been refunded", "rejected": "rejected"},
+    "nl": {
+        "requested": "aangemeld, we wachten op je pakket",
+        "received": "ontvangen, we verwerken hem",
+        "refunded": "afgerond, het geld is teruggestort",
+        "rejected": "afgewezen",
+    },
+    "en": {
+        "requested": "registered, we're waiting for your parcel",
+        "received": "received, we're processing it",
+        "refunded": "completed, the money has been refunded",
+        "rejected": "rejected",
+    },
 }
 
 
@@ -50,17 +72,20 @@ def delay_reason(shipment: Shipment, language: str) -> str:
 
 def status_reply(order: Order, language: str, shop: Retailer) -> tuple[str, dict[str, Any]]:
     """The response to send for this order's state, with its variables."""
-    base: dict[str, Any] = {"order_number": order.order_number, "items": items_text(order, language)}
+    base: dict[str, Any] = {
+        "order_number": order.order_number,
+        "items": items_text(order, language),
+    }
     shipment = main_shipment(order)
     if order.status == "cancelled":
         return "order_status_cancelled", base
-    if order.status == "returned" or (order.returns and order.status == "delivered"):
-        if order.returns:
-            ret = order.returns[-1]
-            return "order_status_returned", {
-                **base, "return_code": ret.return_code,
-                "return_status": RETURN_STATUS[language].get(ret.status, ret.status),
-            }
+    if order.returns and order.status in ("returned", "delivered"):
+        ret = order.returns[-1]
+        return "order_status_returned", {
+            **base,
+            "return_code": ret.return_code,
+            "return_status": RETURN_STATUS[language].get(ret.status, ret.status),
+        }
     if shipment is None:
         return "order_status_processing", base
     tracking = shop.tracking_url(shipment.carrier, shipment.tracking_code, order.postcode)
@@ -71,8 +96,10 @@ def status_reply(order: Order, language: str, shop: Retailer) -> tuple[str, dict
     eta = shipment.eta or shipment.promised_date
     if shipment.is_late or order.status == "delayed" or shipment.status == "delayed":
         return "order_status_delayed", {
-            **base, "promised": date_text(shipment.promised_date, language),
-            "eta": date_text(eta, language), "reason": delay_reason(shipment, language),
+            **base,
+            "promised": date_text(shipment.promised_date, language),
+            "eta": date_text(eta, language),
+            "reason": delay_reason(shipment, language),
         }
     if shipment.status == "out_for_delivery" or order.status == "out_for_delivery":
         return "order_status_out_for_delivery", base

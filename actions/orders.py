@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import ACT_SLOTS, language_of, say, shop, store_session
 from actions.order_replies import state_text, status_reply
+from actions.replies import render
 from bot.store.orders import (
     CANCELLABLE,
     DATE_CHANGEABLE,
@@ -45,7 +46,9 @@ def customer_id(tracker: Tracker) -> int | None:
 def try_verify(tracker: Tracker, order_number: str, postcode: str | None) -> bool:
     with store_session() as session:
         order = verify_order(
-            session=session, order_number=order_number, postcode=postcode,
+            session=session,
+            order_number=order_number,
+            postcode=postcode,
             customer_id=customer_id(tracker),
         )
         return order is not None
@@ -65,17 +68,25 @@ class ActionStartOrderAct(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         act = INTENT_TO_ACT.get(tracker.get_intent_of_latest_message() or "", "status")
-        events: list[EventType] = [SlotSet(slot, None) for slot in ACT_SLOTS if slot != "pending_act"]
+        events: list[EventType] = [
+            SlotSet(slot, None) for slot in ACT_SLOTS if slot != "pending_act"
+        ]
         events.append(SlotSet("pending_act", act))
         number = normalise_order_number(tracker.get_slot("order_number") or "")
         if is_order_number(number):
             if verified(tracker, number):
                 return [*events, SlotSet("order_step", "verified")]
             postcode = tracker.get_slot("postcode")
-            if (postcode or customer_id(tracker) is not None) and try_verify(tracker, number, postcode):
+            if (postcode or customer_id(tracker) is not None) and try_verify(
+                tracker, number, postcode
+            ):
                 known = [*(tracker.get_slot("verified_orders") or []), number]
-                return [*events, SlotSet("order_number", number), SlotSet("verified_orders", known),
-                        SlotSet("order_step", "verified")]
+                return [
+                    *events,
+                    SlotSet("order_number", number),
+                    SlotSet("verified_orders", known),
+                    SlotSet("order_step", "verified"),
+                ]
         elif tracker.get_slot("order_number"):
             events.append(SlotSet("order_number", None))
         return [*events, SlotSet("postcode", None), SlotSet("order_step", "verify")]
@@ -88,7 +99,10 @@ class ValidateVerifyOrderForm(FormValidationAction):
         return "validate_verify_order_form"
 
     async def required_slots(
-        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
         if (tracker.get_slot("verification_failures") or 0) >= MAX_FAILURES:
@@ -180,14 +194,22 @@ class ActionPerformOrderAct(Action):
         if act == "cancel":
             if status in CANCELLABLE:
                 return [SlotSet("order_step", "cancel")]
-            response = "cancel_refused_cancelled" if status == "cancelled" else "cancel_refused_shipped"
+            response = (
+                "cancel_refused_cancelled" if status == "cancelled" else "cancel_refused_shipped"
+            )
             say(dispatcher, language, response, order_number=number, return_days=shop().return_days)
             return reset_act()
         if act == "change_delivery":
             if status in DATE_CHANGEABLE:
                 return [SlotSet("order_step", "change_delivery")]
-            say(dispatcher, language, "delivery_change_refused", order_number=number, state=state,
-                advice=refusal_advice(status, language))
+            say(
+                dispatcher,
+                language,
+                "delivery_change_refused",
+                order_number=number,
+                state=state,
+                advice=refusal_advice(status, language),
+            )
             return reset_act()
         if status in RETURNABLE:
             return [SlotSet("order_step", "return")]
@@ -198,17 +220,10 @@ class ActionPerformOrderAct(Action):
 
 
 def refusal_advice(status: str, language: str) -> str:
-    advice = {
-        "nl": {
-            "out_for_delivery": "Ben je niet thuis? De bezorger probeert het nog een keer of brengt hem naar een afhaalpunt in de buurt.",
-            "delivered": "Klopt er iets niet met de bezorging? Laat het me weten.",
-        },
-        "en": {
-            "out_for_delivery": "Not at home? The driver will try again or drop it at a pick-up point nearby.",
-            "delivered": "Something wrong with the delivery? Let me know.",
-        },
-    }
-    return advice[language].get(status, "")
+    """What the customer can do instead, for the states that have such advice."""
+    if status in ("out_for_delivery", "delivered"):
+        return render(f"advice_{status}", language)["text"]
+    return ""
 
 
 class ActionResetOrderAct(Action):

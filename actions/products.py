@@ -19,14 +19,24 @@ from actions.common import (
     say,
     store_session,
 )
-from bot.nlu.lexicon import everyday_words
 from bot.formatting import join_words, money_text, spec_text
+from bot.nlu.lexicon import everyday_words
 from bot.store.catalogue import closest_products, products_by_sku, products_in
 from bot.store.models import Product, ProductVariant
 
 LOW_STOCK = 2
-COMPARE_KEYS = ["weight_g", "drop_mm", "waterproof", "persons", "comfort_temp_c", "length_cm",
-                "volume_l", "thickness_mm", "max_load_kg", "surface"]
+COMPARE_KEYS = [
+    "weight_g",
+    "drop_mm",
+    "waterproof",
+    "persons",
+    "comfort_temp_c",
+    "length_cm",
+    "volume_l",
+    "thickness_mm",
+    "max_load_kg",
+    "surface",
+]
 
 
 def product_groups(tracker: Tracker) -> list[list[str]]:
@@ -68,7 +78,9 @@ def matches_size(variant: str, size: str) -> bool:
     return False
 
 
-def matching_variants(product: Product, size: str | None, colour: str | None) -> list[ProductVariant]:
+def matching_variants(
+    product: Product, size: str | None, colour: str | None
+) -> list[ProductVariant]:
     found = product.variants
     if size:
         found = [v for v in found if matches_size(v.variant, size)]
@@ -120,13 +132,20 @@ class ProductAnswers:
             ambiguous = next((g for g in groups if len(g) > 1), None)
             if ambiguous:
                 options = products_by_sku(session=session, skus=ambiguous)
-                say(dispatcher, language, "product_which",
-                    buttons=[product_button(p, language, aspect) for p in options])
+                say(
+                    dispatcher,
+                    language,
+                    "product_which",
+                    buttons=[product_button(p, language, aspect) for p in options],
+                )
                 return []
             skus = [g[0] for g in groups]
             asks_about_range = latest_values(tracker, "category") or latest_values(tracker, "brand")
-            if not skus and not asks_about_range and tracker.get_slot("product") and (
-                sizes or colours or aspect
+            if (
+                not skus
+                and not asks_about_range
+                and tracker.get_slot("product")
+                and (sizes or colours or aspect)
             ):
                 skus = [tracker.get_slot("product")]  # 'and in size 43?' about the last product
             products = products_by_sku(session=session, skus=skus)
@@ -136,60 +155,123 @@ class ProductAnswers:
                 self._compare(dispatcher, products[:3], language)
                 return [SlotSet("product", products[0].sku)]
             product = products[0]
-            self._answer(dispatcher, product, language, aspect,
-                         sizes[0] if sizes else None, colours[0] if colours else None)
+            self._answer(
+                dispatcher,
+                product,
+                language,
+                aspect,
+                sizes[0] if sizes else None,
+                colours[0] if colours else None,
+            )
         return [SlotSet("product", product.sku)]
 
     def _answer(
-        self, dispatcher: CollectingDispatcher, product: Product, language: str,
-        aspect: str | None, size: str | None, colour: str | None,
+        self,
+        dispatcher: CollectingDispatcher,
+        product: Product,
+        language: str,
+        aspect: str | None,
+        size: str | None,
+        colour: str | None,
     ) -> None:
         name = product.name(language)
         if size or colour:
             self._stock_for(dispatcher, product, language, size, colour)
         elif aspect == "price":
-            say(dispatcher, language, "product_price", product=name, price=money_text(product.price_cents, language))
+            say(
+                dispatcher,
+                language,
+                "product_price",
+                product=name,
+                price=money_text(product.price_cents, language),
+            )
         elif aspect == "stock":
             available = available_text(product, language)
             if available:
-                say(dispatcher, language, "product_stock_overview", product=name, available=available)
+                say(
+                    dispatcher,
+                    language,
+                    "product_stock_overview",
+                    product=name,
+                    available=available,
+                )
             else:
                 say(dispatcher, language, "product_sold_out_all", product=name)
         elif aspect == "sizes":
             variants = variants_text(list(product.variants), language)
-            say(dispatcher, language, "product_sizes", product=name, variants=variants,
-                available=available_text(product, language) or "-")
+            say(
+                dispatcher,
+                language,
+                "product_sizes",
+                product=name,
+                variants=variants,
+                available=available_text(product, language) or "-",
+            )
         elif aspect == "specs":
-            say(dispatcher, language, "product_specs", product=name, description=product.description(language),
-                specs=spec_text(product.attributes or {}, language))
+            say(
+                dispatcher,
+                language,
+                "product_specs",
+                product=name,
+                description=product.description(language),
+                specs=spec_text(product.attributes or {}, language),
+            )
         elif aspect == "reviews":
             self._reviews(dispatcher, product, language)
         else:
-            say(dispatcher, language, "product_overview", product=name,
+            say(
+                dispatcher,
+                language,
+                "product_overview",
+                product=name,
                 price=money_text(product.price_cents, language),
-                description=product.description(language), rating=product.rating or "-")
+                description=product.description(language),
+                rating=product.rating or "-",
+            )
 
     def _stock_for(
-        self, dispatcher: CollectingDispatcher, product: Product, language: str,
-        size: str | None, colour: str | None,
+        self,
+        dispatcher: CollectingDispatcher,
+        product: Product,
+        language: str,
+        size: str | None,
+        colour: str | None,
     ) -> None:
         name = product.name(language)
-        wanted = " ".join(filter(None, [
-            f"{'maat' if language == 'nl' else 'size'} {size}" if size else None, colour]))
+        wanted = " ".join(
+            filter(
+                None, [f"{'maat' if language == 'nl' else 'size'} {size}" if size else None, colour]
+            )
+        )
         variants = matching_variants(product, size, colour)
         if not variants:
-            say(dispatcher, language, "product_no_such_variant", product=name, variant=wanted,
-                variants=variants_text(list(product.variants), language))
+            say(
+                dispatcher,
+                language,
+                "product_no_such_variant",
+                product=name,
+                variant=wanted,
+                variants=variants_text(list(product.variants), language),
+            )
             return
         stock = sum(v.stock for v in variants)
         if stock == 0:
             available = available_text(product, language)
             if available:
-                say(dispatcher, language, "product_sold_out", product=name, variant=wanted, available=available)
+                say(
+                    dispatcher,
+                    language,
+                    "product_sold_out",
+                    product=name,
+                    variant=wanted,
+                    available=available,
+                )
             else:
                 say(dispatcher, language, "product_sold_out_all", product=name)
         elif stock <= LOW_STOCK:
-            say(dispatcher, language, "product_low_stock", product=name, variant=wanted, stock=stock)
+            say(
+                dispatcher, language, "product_low_stock", product=name, variant=wanted, stock=stock
+            )
         else:
             say(dispatcher, language, "product_in_stock", product=name, variant=wanted)
 
@@ -200,41 +282,69 @@ class ProductAnswers:
             say(dispatcher, language, "product_no_reviews", product=name)
             return
         best = reviews[0]
-        say(dispatcher, language, "product_reviews", product=name, rating=product.rating or "-",
-            author=best.author, snippet=best.text)
+        say(
+            dispatcher,
+            language,
+            "product_reviews",
+            product=name,
+            rating=product.rating or "-",
+            author=best.author,
+            snippet=best.text,
+        )
 
-    def _compare(self, dispatcher: CollectingDispatcher, products: list[Product], language: str) -> None:
+    def _compare(
+        self, dispatcher: CollectingDispatcher, products: list[Product], language: str
+    ) -> None:
         rating_word = "beoordeling" if language == "nl" else "rating"
         lines = []
         for product in products:
             specs = spec_text(product.attributes or {}, language, COMPARE_KEYS)
-            parts = [money_text(product.price_cents, language), f"{rating_word} {product.rating or '-'}/5"]
+            parts = [
+                money_text(product.price_cents, language),
+                f"{rating_word} {product.rating or '-'}/5",
+            ]
             if specs:
                 parts.append(specs)
             lines.append(f"• {product.name(language)}: " + " · ".join(parts))
         say(dispatcher, language, "product_compare", comparison="\n".join(lines))
 
     def _no_product(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, session: Any, language: str,
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        session: Any,
+        language: str,
         aspect: str | None,
     ) -> list[EventType]:
         categories = latest_values(tracker, "category")
         brands = latest_values(tracker, "brand")
         if categories or brands:
-            options = products_in(session=session, category=categories[0] if categories else None,
-                                  brand=brands[0] if brands else None, limit=3)
+            options = products_in(
+                session=session,
+                category=categories[0] if categories else None,
+                brand=brands[0] if brands else None,
+                limit=3,
+            )
             if options:
-                say(dispatcher, language, "category_suggestions",
+                say(
+                    dispatcher,
+                    language,
+                    "category_suggestions",
                     products=join_words([p.name(language) for p in options], language),
-                    buttons=[product_button(p, language, aspect) for p in options])
+                    buttons=[product_button(p, language, aspect) for p in options],
+                )
                 return []
         text = tracker.latest_message.get("text") or ""
         common = everyday_words()
         words = [w for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in common][:20]
         close = closest_products(session=session, words=words)
         if close and not (text.startswith("/")):
-            say(dispatcher, language, "product_unknown",
-                buttons=[product_button(p, language, aspect) for p in close])
+            say(
+                dispatcher,
+                language,
+                "product_unknown",
+                buttons=[product_button(p, language, aspect) for p in close],
+            )
         else:
             say(dispatcher, language, "product_ask_which")
         return []

@@ -15,7 +15,17 @@ from actions.orders import reset_act
 from bot.formatting import date_text
 from bot.store.orders import create_return, find_order, return_deadline
 
-DAMAGE_WORDS = ("beschadigd", "kapot", "stuk", "defect", "scheur", "damaged", "broken", "torn", "faulty")
+DAMAGE_WORDS = (
+    "beschadigd",
+    "kapot",
+    "stuk",
+    "defect",
+    "scheur",
+    "damaged",
+    "broken",
+    "torn",
+    "faulty",
+)
 
 
 def refuse_return(dispatcher: CollectingDispatcher, number: str, language: str) -> None:
@@ -30,13 +40,25 @@ def refuse_return(dispatcher: CollectingDispatcher, number: str, language: str) 
         delivered = [s.delivered_at for s in order.shipments if s.delivered_at]
         status = order.status
     if existing:
-        say(dispatcher, language, "return_already", order_number=number, return_code=existing[0].return_code)
+        say(
+            dispatcher,
+            language,
+            "return_already",
+            order_number=number,
+            return_code=existing[0].return_code,
+        )
     elif status == "cancelled":
         say(dispatcher, language, "return_refused_cancelled", order_number=number)
     elif deadline is not None and delivered:
-        say(dispatcher, language, "return_refused_too_late", order_number=number,
-            delivered=date_text(max(delivered), language), return_days=policy.return_days,
-            deadline=date_text(deadline, language))
+        say(
+            dispatcher,
+            language,
+            "return_refused_too_late",
+            order_number=number,
+            delivered=date_text(max(delivered), language),
+            return_days=policy.return_days,
+            deadline=date_text(deadline, language),
+        )
     else:
         say(dispatcher, language, "return_refused_not_delivered", order_number=number)
 
@@ -75,8 +97,14 @@ class ActionCreateReturn(Action):
             items = items_text(order, language)
             deadline = return_deadline(order, policy.return_days)
         if result.done:
-            say(dispatcher, language, "return_created", return_code=result.code, items=items,
-                deadline=date_text(deadline, language) if deadline else "")
+            say(
+                dispatcher,
+                language,
+                "return_created",
+                return_code=result.code,
+                items=items,
+                deadline=date_text(deadline, language) if deadline else "",
+            )
             if any(word in reason.lower() for word in DAMAGE_WORDS):
                 say(dispatcher, language, "return_damaged", email=policy.email)
         else:

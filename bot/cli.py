@@ -68,7 +68,10 @@ def _import(
     started = time.perf_counter()
     with make_session_factory(engine)() as session, session.begin():
         report = import_folder(
-            session=session, folder=folder, shift=shift, progress=progress,
+            session=session,
+            folder=folder,
+            shift=shift,
+            progress=progress,
             replace_history=replace_history,
         )
     for line in report.lines():
@@ -80,8 +83,12 @@ def _import(
 
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
-    _import(settings, Path(args.folder), dt.timedelta(days=args.shift_days),
-            replace_history=args.replace_history)
+    _import(
+        settings,
+        Path(args.folder),
+        dt.timedelta(days=args.shift_days),
+        replace_history=args.replace_history,
+    )
 
 
 def demo_shift(folder: Path = DEMO_DIR, today: dt.date | None = None) -> dt.timedelta:
@@ -113,8 +120,16 @@ def train(settings: Settings, *, force: bool = False) -> None:
     from bot.stack import bin_path, child_env
 
     command = [
-        bin_path("rasa"), "train", "--config", "config.yml", "--domain", "domain.yml",
-        "--out", str(settings.models_dir), "--data", *TRAINING_PATHS,
+        bin_path("rasa"),
+        "train",
+        "--config",
+        "config.yml",
+        "--domain",
+        "domain.yml",
+        "--out",
+        str(settings.models_dir),
+        "--data",
+        *TRAINING_PATHS,
     ]
     if force:
         command.append("--force")
@@ -146,8 +161,6 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     cmd_migrate(settings, args)
     if _store_is_empty(settings) and not args.no_demo:
         cmd_demo(settings, args)
-    elif not settings.patterns_file.exists():
-        cmd_patterns(settings, args)
     train(settings)
     _say("Starting the action server and Rasa (this takes about half a minute)…")
     with running_stack(settings) as stack:
@@ -176,14 +189,30 @@ def cmd_shell(settings: Settings, _args: argparse.Namespace) -> None:
     logs = settings.runtime_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     actions = _spawn(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
-        env, logs / "actions.log",
+        [
+            sys.executable,
+            "-m",
+            "rasa_sdk",
+            "--actions",
+            "actions",
+            "--port",
+            str(settings.action_port),
+        ],
+        env,
+        logs / "actions.log",
     )
     try:
         subprocess.run(
-            [bin_path("rasa"), "shell", "--model", str(latest_model(settings.models_dir)),
-             "--endpoints", str(endpoints)],
-            cwd=PROJECT_ROOT, env=env,
+            [
+                bin_path("rasa"),
+                "shell",
+                "--model",
+                str(latest_model(settings.models_dir)),
+                "--endpoints",
+                str(endpoints),
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
         )
     finally:
         _stop(actions)
@@ -209,7 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("folder", help="folder with products.csv, orders.csv, …")
             command.add_argument("--shift-days", type=int, default=0, help=argparse.SUPPRESS)
             command.add_argument(
-                "--replace-history", action="store_true",
+                "--replace-history",
+                action="store_true",
                 help="the file holds each parcel's whole event history: drop events not in it",
             )
         if name == "train":

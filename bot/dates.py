@@ -6,23 +6,82 @@ import datetime as dt
 import re
 
 MONTHS = {
-    "jan": 1, "januari": 1, "january": 1, "feb": 2, "februari": 2, "february": 2,
-    "mrt": 3, "maart": 3, "mar": 3, "march": 3, "apr": 4, "april": 4, "mei": 5, "may": 5,
-    "jun": 6, "juni": 6, "june": 6, "jul": 7, "juli": 7, "july": 7, "aug": 8, "augustus": 8,
-    "august": 8, "sep": 9, "sept": 9, "september": 9, "okt": 10, "oktober": 10, "oct": 10,
-    "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+    "jan": 1,
+    "januari": 1,
+    "january": 1,
+    "feb": 2,
+    "februari": 2,
+    "february": 2,
+    "mrt": 3,
+    "maart": 3,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "mei": 5,
+    "may": 5,
+    "jun": 6,
+    "juni": 6,
+    "june": 6,
+    "jul": 7,
+    "juli": 7,
+    "july": 7,
+    "aug": 8,
+    "augustus": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "okt": 10,
+    "oktober": 10,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
 }
 WEEKDAYS = {
-    "maandag": 0, "monday": 0, "ma": 0, "mon": 0, "dinsdag": 1, "tuesday": 1, "di": 1, "tue": 1,
-    "woensdag": 2, "wednesday": 2, "wo": 2, "wed": 2, "donderdag": 3, "thursday": 3, "do": 3,
-    "thu": 3, "vrijdag": 4, "friday": 4, "vr": 4, "fri": 4, "zaterdag": 5, "saturday": 5,
-    "za": 5, "sat": 5, "zondag": 6, "sunday": 6, "zo": 6, "sun": 6,
+    "maandag": 0,
+    "monday": 0,
+    "ma": 0,
+    "mon": 0,
+    "dinsdag": 1,
+    "tuesday": 1,
+    "di": 1,
+    "tue": 1,
+    "woensdag": 2,
+    "wednesday": 2,
+    "wo": 2,
+    "wed": 2,
+    "donderdag": 3,
+    "thursday": 3,
+    "do": 3,
+    "thu": 3,
+    "vrijdag": 4,
+    "friday": 4,
+    "vr": 4,
+    "fri": 4,
+    "zaterdag": 5,
+    "saturday": 5,
+    "za": 5,
+    "sat": 5,
+    "zondag": 6,
+    "sunday": 6,
+    "zo": 6,
+    "sun": 6,
 }
 RELATIVE = {
-    "vandaag": 0, "today": 0, "morgen": 1, "tomorrow": 1, "overmorgen": 2,
+    "vandaag": 0,
+    "today": 0,
+    "morgen": 1,
+    "tomorrow": 1,
+    "overmorgen": 2,
     "day after tomorrow": 2,
 }
-_NUMERIC = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b|\b(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\b")
+_NUMERIC = re.compile(
+    r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b|\b(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\b"
+)
 _DAY_MONTH = re.compile(r"\b(\d{1,2})(?:e|ste|de|st|nd|rd|th)?\s+([a-z]+)\b")
 _MONTH_DAY = re.compile(r"\b([a-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?\b")
 
@@ -52,11 +111,13 @@ def parse_date(text: str, today: dt.date) -> dt.date | None:
             return None
     for pattern, day_first in ((_DAY_MONTH, True), (_MONTH_DAY, False)):
         for found in pattern.finditer(lowered):
-            day_s, month_s = (found.group(1), found.group(2)) if day_first else (found.group(2), found.group(1))
-            month = MONTHS.get(month_s)
-            if month:
+            day_s, month_s = (
+                (found.group(1), found.group(2)) if day_first else (found.group(2), found.group(1))
+            )
+            month_number = MONTHS.get(month_s)
+            if month_number:
                 try:
-                    return _future(dt.date(today.year, month, int(day_s)), today)
+                    return _future(dt.date(today.year, month_number, int(day_s)), today)
                 except ValueError:
                     return None
     words = re.findall(r"[a-z]+", lowered)
@@ -65,6 +126,10 @@ def parse_date(text: str, today: dt.date) -> dt.date | None:
         if word in WEEKDAYS and (len(word) > 3 or len(words) <= 2):
             ahead = (WEEKDAYS[word] - today.weekday()) % 7 or 7
             if next_week and ahead < 7:
-                ahead += 7 if (today + dt.timedelta(days=ahead)).isocalendar()[1] == today.isocalendar()[1] else 0
+                ahead += (
+                    7
+                    if (today + dt.timedelta(days=ahead)).isocalendar()[1] == today.isocalendar()[1]
+                    else 0
+                )
             return today + dt.timedelta(days=ahead)
     return None

@@ -51,10 +51,26 @@ SPEC_LABELS: dict[str, tuple[str, str, str]] = {
     "surface": ("ondergrond", "surface", ""),
 }
 VALUE_WORDS = {
-    "nl": {True: "ja", False: "nee", "men": "heren", "women": "dames", "unisex": "unisex",
-           "kids": "kinderen", "road": "weg", "trail": "trail"},
-    "en": {True: "yes", False: "no", "men": "men", "women": "women", "unisex": "unisex",
-           "kids": "kids", "road": "road", "trail": "trail"},
+    "nl": {
+        True: "ja",
+        False: "nee",
+        "men": "heren",
+        "women": "dames",
+        "unisex": "unisex",
+        "kids": "kinderen",
+        "road": "weg",
+        "trail": "trail",
+    },
+    "en": {
+        True: "yes",
+        False: "no",
+        "men": "men",
+        "women": "women",
+        "unisex": "unisex",
+        "kids": "kids",
+        "road": "road",
+        "trail": "trail",
+    },
 }
 
 

@@ -27,7 +27,11 @@ class Retailer:
 
     def tracking_url(self, carrier: str, code: str, postcode: str | None) -> str:
         template = self.tracking_urls.get(carrier, "")
-        return template.format(code=code, postcode=(postcode or "").replace(" ", "")) if template else ""
+        return (
+            template.format(code=code, postcode=(postcode or "").replace(" ", ""))
+            if template
+            else ""
+        )
 
     def contact(self, language: str) -> str:
         hours = self.hours.get(language) or self.hours.get("nl", "")

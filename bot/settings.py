@@ -36,7 +36,7 @@ class Settings:
         return f"http://127.0.0.1:{self.action_port}/webhook"
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         runtime = Path(env.get("KLANTREIS_RUNTIME_DIR", str(PROJECT_ROOT / "runtime")))
         return cls(

@@ -10,7 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +62,20 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float, log: Path, wha
     raise StackError(f"{what} did not answer on {url} within {timeout:.0f}s; see {log}")
 
 
+def refresh_patterns(settings: Settings) -> None:
+    """Rebuild the product recogniser from the catalogue Rasa is about to serve."""
+    from bot.nlu.patterns import write_patterns
+    from bot.store.access import connect
+    from bot.store.db import make_session_factory
+
+    engine = connect(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            write_patterns(session=session, path=settings.patterns_file)
+    finally:
+        engine.dispose()
+
+
 @dataclass
 class Stack:
     """The running bot: where to reach Rasa and the action server."""
@@ -78,6 +92,7 @@ def running_stack(
     """Start the action server and the Rasa server; stop both on exit."""
     logs = settings.runtime_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
+    refresh_patterns(settings)
     endpoints = write_endpoints(settings)
     model = model or latest_model(settings.models_dir)
     env = child_env(settings)
@@ -86,18 +101,39 @@ def running_stack(
         action_log = logs / "actions.log"
         processes.append(
             _spawn(
-                [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-                 "--port", str(settings.action_port)],
-                env, action_log,
+                [
+                    sys.executable,
+                    "-m",
+                    "rasa_sdk",
+                    "--actions",
+                    "actions",
+                    "--port",
+                    str(settings.action_port),
+                ],
+                env,
+                action_log,
             )
         )
         rasa_log = logs / "rasa.log"
         processes.append(
             _spawn(
-                [bin_path("rasa"), "run", "--enable-api", "--model", str(model),
-                 "--endpoints", str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-                 "--port", str(settings.rasa_port), "--cors", "*"],
-                env, rasa_log,
+                [
+                    bin_path("rasa"),
+                    "run",
+                    "--enable-api",
+                    "--model",
+                    str(model),
+                    "--endpoints",
+                    str(endpoints),
+                    "--credentials",
+                    str(PROJECT_ROOT / "credentials.yml"),
+                    "--port",
+                    str(settings.rasa_port),
+                    "--cors",
+                    "*",
+                ],
+                env,
+                rasa_log,
             )
         )
         action_url = f"http://127.0.0.1:{settings.action_port}"
@@ -113,7 +149,11 @@ def running_stack(
 def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     handle = log.open("ab")
     return subprocess.Popen(
-        command, cwd=PROJECT_ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
+        command,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
 
@@ -125,7 +165,5 @@ def _stop(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=15)
     except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
+        with suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass

@@ -10,10 +10,19 @@ from tests.helpers.stack import live_bot, send
 
 pytestmark = pytest.mark.stack
 
-BAD_INPUT = ["", "   ", "🙂🙂🙂", "<script>alert(1)</script>", "'; DROP TABLE orders; --", "x" * 10_000]
+BAD_INPUT = [
+    "",
+    "   ",
+    "🙂🙂🙂",
+    "<script>alert(1)</script>",
+    "'; DROP TABLE orders; --",
+    "x" * 10_000,
+]
 
 
-def test_bot_answers_over_rest_with_the_database_in_the_loop(tmp_path: Path, sqlite_demo_url: str) -> None:
+def test_bot_answers_over_rest_with_the_database_in_the_loop(
+    tmp_path: Path, sqlite_demo_url: str
+) -> None:
     with live_bot(tmp_path, sqlite_demo_url) as stack:
         greeting = send(stack, "smoke", "hoi")
         assert "Trek & Peddel" in greeting[0]["text"]
@@ -30,3 +39,32 @@ def test_bot_answers_over_rest_with_the_database_in_the_loop(tmp_path: Path, sql
             assert replies and all(r.get("text") for r in replies), text
         log = (tmp_path / "runtime" / "logs" / "actions.log").read_text()
         assert "Traceback" not in log and "Exception" not in log
+
+
+@pytest.mark.postgres
+def test_postgres_holds_customers_and_conversations(tmp_path: Path, postgres_url: str) -> None:
+    """DATABASE_URL=postgresql://…: the action server and Rasa's tracker store share it."""
+    from sqlalchemy import text
+
+    from bot.cli import DEMO_DIR, demo_shift
+    from bot.importer import import_folder
+    from bot.store import migrate
+    from bot.store.db import make_engine, make_session_factory
+    from tests.conftest import _reset_postgres
+
+    _reset_postgres(postgres_url)
+    engine = make_engine(postgres_url)
+    migrate.upgrade(engine)
+    with make_session_factory(engine)() as session, session.begin():
+        import_folder(session=session, folder=DEMO_DIR, shift=demo_shift())
+    with live_bot(tmp_path, postgres_url) as stack:
+        send(stack, "pg-customer", "ik wil bestelling 10475 annuleren, postcode 3572 BK")
+        assert "is geannuleerd" in send(stack, "pg-customer", "ja")[0]["text"]
+    with engine.connect() as connection:
+        status = connection.execute(text("SELECT status FROM orders WHERE order_number = '10475'"))
+        assert status.scalar() == "cancelled"
+        events = connection.execute(
+            text("SELECT count(*) FROM events WHERE sender_id = 'pg-customer'")
+        ).scalar()
+        assert events and events > 5
+    engine.dispose()

@@ -126,7 +126,7 @@ def mapping(value: Any, _shift: dt.timedelta) -> dict[str, Any]:
     try:
         result = json.loads(str(value))
     except json.JSONDecodeError:
-        raise FieldError(f"{value!r} is not a JSON object like {{\"weight_g\": 310}}") from None
+        raise FieldError(f'{value!r} is not a JSON object like {{"weight_g": 310}}') from None
     if not isinstance(result, dict):
         raise FieldError("must be an object of key: value")
     return result

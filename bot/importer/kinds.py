@@ -14,8 +14,23 @@ Fields = dict[str, tuple[f.Parser, bool]]  # name → (parser, required)
 ToColumns = Callable[[dict[str, Any], References], dict[str, Any]]
 
 ATTRIBUTE_KEYS = frozenset(
-    "weight_g drop_mm waterproof material persons comfort_temp_c length_cm width_cm volume_l "
-    "thickness_mm max_load_kg colour gender season surface".split()
+    [
+        "weight_g",
+        "drop_mm",
+        "waterproof",
+        "material",
+        "persons",
+        "comfort_temp_c",
+        "length_cm",
+        "width_cm",
+        "volume_l",
+        "thickness_mm",
+        "max_load_kg",
+        "colour",
+        "gender",
+        "season",
+        "surface",
+    ]
 )
 LANGUAGES = ("nl", "en")
 ADDRESS: Fields = {

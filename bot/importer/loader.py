@@ -116,7 +116,9 @@ def _parse_file(
             raise ImportRowError(path, line, str(exc)) from None
         key = tuple(columns[c] for c in kind.key_columns)
         if key in seen:
-            raise ImportRowError(path, line, f"duplicate of line {seen[key]} (same {kind.name} key)")
+            raise ImportRowError(
+                path, line, f"duplicate of line {seen[key]} (same {kind.name} key)"
+            )
         seen[key] = line
         result.append(columns)
         if progress and (done % 1000 == 0 or done == total):

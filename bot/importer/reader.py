@@ -17,9 +17,13 @@ SUFFIXES = (".csv", ".yml", ".yaml")
 
 def find_file(folder: Path, kind: str) -> Path | None:
     """The file for `kind` in `folder`; two files for one kind is an error."""
-    found = [folder / f"{kind}{suffix}" for suffix in SUFFIXES if (folder / f"{kind}{suffix}").is_file()]
+    found = [
+        folder / f"{kind}{suffix}" for suffix in SUFFIXES if (folder / f"{kind}{suffix}").is_file()
+    ]
     if len(found) > 1:
-        raise ImportRowError(found[1], 1, f"both {found[0].name} and {found[1].name} exist; keep one")
+        raise ImportRowError(
+            found[1], 1, f"both {found[0].name} and {found[1].name} exist; keep one"
+        )
     return found[0] if found else None
 
 
@@ -34,7 +38,9 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportRowError(path, 1, f"not UTF-8 text ({exc.reason}); save the file as UTF-8") from exc
+        raise ImportRowError(
+            path, 1, f"not UTF-8 text ({exc.reason}); save the file as UTF-8"
+        ) from exc
 
 
 def _read_csv(path: Path) -> Iterator[tuple[int, Row]]:
@@ -70,6 +76,8 @@ def _read_yaml(path: Path) -> Iterator[tuple[int, Row]]:
             yield line, {str(k): (None if v == "" else v) for k, v in data.items()}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        raise ImportRowError(path, (mark.line + 1) if mark else 1, f"broken YAML: {exc.problem}") from exc
+        raise ImportRowError(
+            path, (mark.line + 1) if mark else 1, f"broken YAML: {exc.problem}"
+        ) from exc
     finally:
         loader.dispose()

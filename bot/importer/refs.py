@@ -40,7 +40,9 @@ class References:
         return self._lookup("products", sku, "sku", m.Product.sku, m.Product.id)
 
     def customer_id(self, ref: str) -> int:
-        return self._lookup("customers", ref, "customer_ref", m.Customer.customer_ref, m.Customer.id)
+        return self._lookup(
+            "customers", ref, "customer_ref", m.Customer.customer_ref, m.Customer.id
+        )
 
     def order_id(self, number: str) -> int:
         return self._lookup("orders", number, "order_number", m.Order.order_number, m.Order.id)

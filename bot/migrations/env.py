@@ -13,7 +13,10 @@ def run_migrations_online() -> None:
     if connectable is None:
         from bot.store.db import make_engine
 
-        connectable = make_engine(context.config.get_main_option("sqlalchemy.url")).connect()
+        url = context.config.get_main_option("sqlalchemy.url")
+        if not url:
+            raise RuntimeError("run migrations through `klantreis migrate`")
+        connectable = make_engine(url).connect()
     context.configure(
         connection=connectable,
         target_metadata=Base.metadata,

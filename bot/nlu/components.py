@@ -95,7 +95,8 @@ class CatalogueEntityExtractor(GraphComponent, EntityExtractorMixin):
             found = self.matcher.find(message.get(TEXT) or "")
             entities = [f.as_rasa() for f in found if f.entity in SLOT_ENTITIES]
             message.set(
-                ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(entities),
+                ENTITIES,
+                message.get(ENTITIES, []) + self.add_extractor_name(entities),
                 add_to_output=True,
             )
             facts = [f.as_rasa() for f in found if f.entity not in SLOT_ENTITIES]
@@ -196,7 +197,10 @@ class GibberishGuard(GraphComponent):
     _REPEAT = re.compile(r"(.)\1{3,}")
 
     def __init__(
-        self, model_storage: ModelStorage, resource: Resource, vocabulary: frozenset[str] = frozenset()
+        self,
+        model_storage: ModelStorage,
+        resource: Resource,
+        vocabulary: frozenset[str] = frozenset(),
     ) -> None:
         self.model_storage = model_storage
         self.resource = resource

@@ -20,10 +20,10 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 def features(text: str) -> list[str]:
     words = _WORD.findall(text.lower())
-    grams = []
+    grams: list[str] = []
     for word in words:
         padded = f"<{word}>"
-        grams.extend(f"#{padded[i:i + 3]}" for i in range(len(padded) - 2))
+        grams.extend(f"#{padded[i : i + 3]}" for i in range(len(padded) - 2))
     return words + grams
 
 
@@ -31,7 +31,9 @@ class LanguageModel:
     """Counts per language; decide() returns a language or None when unsure."""
 
     def __init__(self, counts: dict[str, dict[str, int]] | None = None, margin: float = 3.0):
-        self.counts = {lang: Counter(counts.get(lang, {})) if counts else Counter() for lang in LANGUAGES}
+        self.counts = {
+            lang: Counter(counts.get(lang, {})) if counts else Counter() for lang in LANGUAGES
+        }
         self.margin = margin
         self._refresh()
 
@@ -63,7 +65,7 @@ class LanguageModel:
         return {"margin": self.margin, "counts": {k: dict(v) for k, v in self.counts.items()}}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "LanguageModel":
+    def from_dict(cls, data: dict[str, Any]) -> LanguageModel:
         return cls(data["counts"], margin=data.get("margin", 3.0))
 
 
@@ -72,4 +74,6 @@ def stop_word_examples() -> list[tuple[str, str]]:
 
     EN, NL = stop_words("en"), stop_words("nl")
     shared = set(EN) & set(NL)
-    return [(w, "en") for w in sorted(set(EN) - shared)] + [(w, "nl") for w in sorted(set(NL) - shared)]
+    return [(w, "en") for w in sorted(set(EN) - shared)] + [
+        (w, "nl") for w in sorted(set(NL) - shared)
+    ]

@@ -29,15 +29,58 @@ MAX_CHARS = 1000  # longer messages are matched on their first part only
 _ORDER_NUMBER = re.compile(r"(?<![\d+/.,-])#?\s?(\d{5,6})(?![\d/.,]\d)")
 _POSTCODE = re.compile(r"\b([1-9]\d{3})\s?([a-zA-Z]{2})\b")
 _NOT_POSTCODE_LETTERS = {
-    "en", "de", "is", "in", "op", "of", "na", "te", "je", "we", "ze", "me", "at", "to", "on",
-    "an", "as", "be", "by", "he", "if", "it", "my", "no", "or", "so", "up", "us", "ok", "om",
-    "al", "nu", "zo", "er", "ik", "eu", "km", "kg", "cm", "mm", "gr", "pm", "am", "st",
+    "en",
+    "de",
+    "is",
+    "in",
+    "op",
+    "of",
+    "na",
+    "te",
+    "je",
+    "we",
+    "ze",
+    "me",
+    "at",
+    "to",
+    "on",
+    "an",
+    "as",
+    "be",
+    "by",
+    "he",
+    "if",
+    "it",
+    "my",
+    "no",
+    "or",
+    "so",
+    "up",
+    "us",
+    "ok",
+    "om",
+    "al",
+    "nu",
+    "zo",
+    "er",
+    "ik",
+    "eu",
+    "km",
+    "kg",
+    "cm",
+    "mm",
+    "gr",
+    "pm",
+    "am",
+    "st",
 }
 _SIZE_AFTER_KEYWORD = re.compile(
     r"\b(?:maat|mt\.?|size|sz|eu|in)\s*(\d{2}(?:[.,]5)?|x{0,3}[sml]|xxl|xl|\d{1,2}'\d{0,2})(?!\w)",
     re.IGNORECASE,
 )
-_BARE_SHOE_SIZE = re.compile(r"(?<![\d€.,])\b(3[5-9]|4[0-8])([.,]5)?\b(?![.,]?\d|\s?(?:euro|eur|€|%))")
+_BARE_SHOE_SIZE = re.compile(
+    r"(?<![\d€.,])\b(3[5-9]|4[0-8])([.,]5)?\b(?![.,]?\d|\s?(?:euro|eur|€|%))"
+)
 
 
 @dataclass(frozen=True)
@@ -96,8 +139,10 @@ class CatalogueMatcher:
         multi_char_sizes = [s for s in patterns.get("sizes", []) if not s.isdigit() and len(s) > 2]
         self._add("size", {s.lower(): s for s in multi_char_sizes if "'" in s or "-" in s})
         self.product_words = {
-            word for phrase in list(products) + list(patterns.get("brands", {}))
-            for word in phrase.split() if len(word) >= 4 and word.isalpha()
+            word
+            for phrase in list(products) + list(patterns.get("brands", {}))
+            for word in phrase.split()
+            if len(word) >= 4 and word.isalpha()
         }
         self.known_words = everyday_words()
 
@@ -114,13 +159,18 @@ class CatalogueMatcher:
             lower = token.lower_
             word = token.text
             if (
-                len(lower) >= 4 and lower.isalpha() and lower not in self.product_words
+                len(lower) >= 4
+                and lower.isalpha()
+                and lower not in self.product_words
                 and lower not in self.known_words
             ):
                 limit = 1 if len(lower) < 8 else 2
                 best = min(
-                    ((levenshtein(lower, w, limit), w) for w in self.product_words
-                     if w[0] == lower[0] or len(lower) >= 6),
+                    (
+                        (levenshtein(lower, w, limit), w)
+                        for w in self.product_words
+                        if w[0] == lower[0] or len(lower) >= 6
+                    ),
                     default=(limit + 1, ""),
                 )
                 if best[0] <= limit:
@@ -160,8 +210,11 @@ class CatalogueMatcher:
         found: list[Found] = []
         for match in _ORDER_NUMBER.finditer(text):
             if free(match.start(1), match.end(1)):
-                found.append(Found("order_number", match.group(1), match.start(1), match.end(1),
-                                   match.group(1)))
+                found.append(
+                    Found(
+                        "order_number", match.group(1), match.start(1), match.end(1), match.group(1)
+                    )
+                )
                 taken.append((match.start(1), match.end(1)))
         for match in _POSTCODE.finditer(text):
             letters = match.group(2)

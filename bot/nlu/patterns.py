@@ -24,7 +24,8 @@ from bot.store.models import Product
 MAX_SKUS_PER_PHRASE = 4
 _CATEGORY_PHRASES = {w for words in CATEGORY_WORDS.values() for w in words}
 _TRAILING_CATEGORY = re.compile(
-    r"\s+(" + "|".join(sorted((re.escape(w) for w in _CATEGORY_PHRASES), key=len, reverse=True))
+    r"\s+("
+    + "|".join(sorted((re.escape(w) for w in _CATEGORY_PHRASES), key=len, reverse=True))
     + r")$"
 )
 

@@ -136,7 +136,9 @@ class Product(Base):
     synonyms = Column(JSON, nullable=False, default=list)
     attributes = Column(JSON, nullable=False, default=dict)
 
-    variants = relationship("ProductVariant", back_populates="product", order_by="ProductVariant.id")
+    variants = relationship(
+        "ProductVariant", back_populates="product", order_by="ProductVariant.id"
+    )
     reviews = relationship("Review", back_populates="product", order_by="Review.id")
 
     def name(self, language: str) -> str:

@@ -85,7 +85,12 @@ def change_delivery_address(
 ) -> ActResult:
     if order.status not in ADDRESS_CHANGEABLE:
         return ActResult(False, f"status_{order.status}")
-    order.street, order.house_number, order.postcode, order.city = street, house_number, postcode, city
+    order.street, order.house_number, order.postcode, order.city = (
+        street,
+        house_number,
+        postcode,
+        city,
+    )
     order.pickup_point = None
     return ActResult(True)
 
@@ -123,6 +128,8 @@ def create_return(
         return ActResult(False, "too_late")
     code = "RT-" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(6))
     session.add(
-        Return(return_code=code, order=order, created_at=now, reason=reason[:1000], status="requested")
+        Return(
+            return_code=code, order=order, created_at=now, reason=reason[:1000], status="requested"
+        )
     )
     return ActResult(True, code=code)

@@ -23,7 +23,11 @@ def klantreis(*args: str, database_url: str, tmp_path: Path) -> subprocess.Compl
     }
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -78,8 +82,12 @@ def test_unreadable_database_file(tmp_path: Path) -> None:
 
 
 def test_import_before_migrate_is_refused(tmp_path: Path) -> None:
-    result = klantreis("import", str(ROOT / "data" / "demo"),
-                       database_url=f"sqlite:///{tmp_path / 'k.db'}", tmp_path=tmp_path)
+    result = klantreis(
+        "import",
+        str(ROOT / "data" / "demo"),
+        database_url=f"sqlite:///{tmp_path / 'k.db'}",
+        tmp_path=tmp_path,
+    )
     assert result.returncode == 1
     assert "Run: klantreis migrate" in result.stderr
 
@@ -94,7 +102,9 @@ def test_schema_from_a_newer_version_is_left_alone(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "newer version" in result.stderr and "nothing was changed" in result.stderr
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999"
+        assert (
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999"
+        )
 
 
 def test_tables_without_version_are_not_migrated_over(tmp_path: Path) -> None:
@@ -116,7 +126,9 @@ def test_bad_import_row_is_reported_and_nothing_written(tmp_path: Path) -> None:
     folder = tmp_path / "shop"
     folder.mkdir()
     (folder / "customers.csv").write_text(
-        "customer_ref,first_name,last_name,email\nC1,Sanne,de Vries,sanne@example.nl\nC2,Bram,,b@x.nl\n"
+        "customer_ref,first_name,last_name,email\n"
+        "C1,Sanne,de Vries,sanne@example.nl\n"
+        "C2,Bram,,b@x.nl\n"
     )
     result = klantreis("import", str(folder), database_url=url, tmp_path=tmp_path)
     assert result.returncode == 1

@@ -43,7 +43,8 @@ def live_bot(tmp_path: Path, database_url: str) -> Iterator[Stack]:
 def send(stack: Stack, sender: str, message: str) -> list[dict[str, Any]]:
     body = json.dumps({"sender": sender, "message": message}).encode()
     request = urllib.request.Request(
-        f"{stack.rasa_url}/webhooks/rest/webhook", data=body,
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        data=body,
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:

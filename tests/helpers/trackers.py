@@ -7,10 +7,19 @@ from typing import Any
 from rasa_sdk import Tracker
 
 DEFAULT_SLOTS: dict[str, Any] = {
-    "language": "nl", "order_number": None, "postcode": None, "verified_orders": [],
-    "verification_failures": 0, "customer_id": None, "customer_name": None,
-    "pending_act": None, "product": None, "delivery_change_type": None,
-    "delivery_change_value": None, "confirm_cancel": None, "return_reason": None,
+    "language": "nl",
+    "order_number": None,
+    "postcode": None,
+    "verified_orders": [],
+    "verification_failures": 0,
+    "customer_id": None,
+    "customer_name": None,
+    "pending_act": None,
+    "product": None,
+    "delivery_change_type": None,
+    "delivery_change_value": None,
+    "confirm_cancel": None,
+    "return_reason": None,
     "requested_slot": None,
 }
 

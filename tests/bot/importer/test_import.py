@@ -50,7 +50,9 @@ def test_good_files_are_imported_with_types_and_defaults(session: Session, folde
     assert order.total_cents == 9995 + 2 * 1250
     assert order.placed_at.tzinfo is not None
     assert order.placed_at == dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
-    consent = session.execute(select(m.Consent).where(m.Consent.purpose == "marketing")).scalar_one()
+    consent = session.execute(
+        select(m.Consent).where(m.Consent.purpose == "marketing")
+    ).scalar_one()
     # A time without offset is Amsterdam time (CET in January).
     assert consent.recorded_at == dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -88,7 +90,9 @@ def test_date_shift_moves_every_date(session: Session, folder: Path) -> None:
     assert shipment.promised_date == dt.date(2026, 12, 3)
 
 
-def test_replace_history_moves_events_instead_of_adding_them(session: Session, folder: Path) -> None:
+def test_replace_history_moves_events_instead_of_adding_them(
+    session: Session, folder: Path
+) -> None:
     run_import(session, folder)
     report = run_import(session, folder, shift=dt.timedelta(days=3), replace_history=True)
 
@@ -118,9 +122,21 @@ BAD_ROWS = [
     ("order_lines.csv", "50002,1", "59999,1", 4, "unknown order_number"),
     ("shipments.csv", "50002,postnl", "50002,pigeon", 3, "carrier"),
     ("shipments.csv", "2026-11-23,2026-11-23", "23-11-2026,2026-11-23", 3, "promised_date"),
-    ("shipment_events.csv", "3SKAAB000000001,2026-11-03", "3SKAAB999,2026-11-03", 3, "unknown tracking_code"),
+    (
+        "shipment_events.csv",
+        "3SKAAB000000001,2026-11-03",
+        "3SKAAB999,2026-11-03",
+        3,
+        "unknown tracking_code",
+    ),
     ("returns.csv", "received", "sent", 2, "status"),
-    ("order_lines.csv", "50001,1,T-SHOE-1,42,1,99.95", "50001,1,T-SHOE-1,42,1,99.95,extra", 2, "more cells"),
+    (
+        "order_lines.csv",
+        "50001,1,T-SHOE-1,42,1,99.95",
+        "50001,1,T-SHOE-1,42,1,99.95,extra",
+        2,
+        "more cells",
+    ),
     ("customers.csv", "customer_ref,", "customer_ref,nickname,", 2, "fewer cells"),
 ]
 
@@ -145,7 +161,9 @@ def test_a_bad_row_stops_the_import_and_writes_nothing(
 
 def test_unknown_column_is_named(session: Session, folder: Path) -> None:
     path = folder / "reviews.csv"
-    path.write_text(path.read_text().replace("text\n", "text,mood\n", 1).replace(".\"\n", ".\",blij\n"))
+    path.write_text(
+        path.read_text().replace("text\n", "text,mood\n", 1).replace('."\n', '.",blij\n')
+    )
     with pytest.raises(ImportRowError, match="unknown field.*mood"):
         run_import(session, folder)
 

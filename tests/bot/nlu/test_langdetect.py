@@ -5,9 +5,12 @@ import pytest
 from bot.nlu.langdetect import LanguageModel, stop_word_examples
 
 TRAIN = [
-    ("waar is mijn pakket", "nl"), ("ik wil mijn bestelling annuleren", "nl"),
-    ("hoeveel kost deze tent", "nl"), ("where is my package", "en"),
-    ("I want to cancel my order", "en"), ("how much is this tent", "en"),
+    ("waar is mijn pakket", "nl"),
+    ("ik wil mijn bestelling annuleren", "nl"),
+    ("hoeveel kost deze tent", "nl"),
+    ("where is my package", "en"),
+    ("I want to cancel my order", "en"),
+    ("how much is this tent", "en"),
 ]
 
 

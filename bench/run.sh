@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# All benchmarks; results in bench/results/*.json, summary in docs/benchmarks.md (by hand).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+echo "==> Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r), $(date -u +%F)"
+echo "==> Import: 100,000 order lines"
+.venv/bin/python bench/import_bench.py bench/results/import.json
+echo "==> Chat latency and training time (Klantreis and plain rasa init)"
+.venv/bin/python bench/latency_bench.py bench/results/latency.json

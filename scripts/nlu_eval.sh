@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# NLU evaluation: held-out per-language figures, then Rasa's 5-fold cross-validation.
+# Slow (six trainings); results go to bench/results/nlu*/. Summaries belong in docs/nlu-evaluation.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+echo "==> Held-out evaluation per language (one training)"
+$BIN/python bench/nlu_by_language.py bench/results/nlu
+echo "==> rasa test nlu --cross-validation --folds 5 (five trainings)"
+$BIN/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
+  --out bench/results/nlu-cv --no-plot
+echo "Intent summary:"; $BIN/python -c "
+import json; r = json.load(open('bench/results/nlu-cv/intent_report.json'))
+print({k: round(v, 4) if isinstance(v, float) else v for k, v in r['weighted avg'].items()}, 'accuracy', r.get('accuracy'))"

@@ -1,0 +1,108 @@
+"""Conversations against the real running bot (Rasa + action server + database), checking
+what the customer reads, in both languages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.stack import Stack
+from tests.helpers.stack import live_bot, send
+
+pytestmark = pytest.mark.stack
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    from bot.cli import DEMO_DIR, demo_shift
+    from bot.importer import import_folder
+    from bot.store import migrate
+    from bot.store.db import make_engine, make_session_factory
+
+    tmp = tmp_path_factory.mktemp("live")
+    url = f"sqlite:///{tmp / 'demo.db'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    with make_session_factory(engine)() as session, session.begin():
+        import_folder(session=session, folder=DEMO_DIR, shift=demo_shift())
+    engine.dispose()
+    with live_bot(tmp, url) as stack:
+        stack.log_dir = tmp / "runtime" / "logs"  # type: ignore[attr-defined]
+        yield stack
+
+
+def say(bot: Stack, sender: str, text: str) -> str:
+    return "\n".join(m.get("text") or "" for m in send(bot, sender, text))
+
+
+def test_status_then_language_switch(bot: Stack) -> None:
+    assert "bestelnummer" in say(bot, "c1", "waar blijft mijn bestelling?")
+    assert "postcode" in say(bot, "c1", "10452")
+    reply = say(bot, "c1", "3572bk")
+    assert "later dan beloofd" in reply and "PostNL" in reply
+    assert "You're welcome" in say(bot, "c1", "thank you so much, that's all I needed")
+    english = say(bot, "c1", "can you tell me again where my order is?")
+    assert "running late" in english
+
+
+def test_unclear_short_word_keeps_the_language(bot: Stack) -> None:
+    assert "costs" in say(bot, "c2", "how much is the Veloce Aero 3?")
+    assert "size 42" in say(bot, "c2", "42?")
+
+
+def test_verification_fails_three_times_then_stops(bot: Stack) -> None:
+    say(bot, "c3", "waar is mijn pakket")
+    for number in ("10452", "10453", "10454"):
+        say(bot, "c3", number)
+        reply = say(bot, "c3", "1234 AB")
+    assert "stop ik nu met vragen" in reply
+    assert "Trailblazer" not in reply
+
+
+def test_someone_elses_order_is_never_shown(bot: Stack) -> None:
+    say(bot, "c4", "where is order 10453?")
+    reply = say(bot, "c4", "3572 BK")  # Sanne's postcode, Fleur's order
+    assert "can't find that combination" in reply
+    assert "DPD" not in reply and "tent" not in reply.lower()
+
+
+def test_cancel_an_unshipped_order(bot: Stack) -> None:
+    say(bot, "c5", "ik wil bestelling 10475 annuleren")
+    assert "Weet je zeker" in say(bot, "c5", "3572 BK")
+    assert "is geannuleerd" in say(bot, "c5", "ja")
+    assert "geannuleerd" in say(bot, "c5", "waar is bestelling 10475?")
+
+
+def test_return_with_a_code(bot: Stack) -> None:
+    say(bot, "c6", "ik wil mijn sokken retourneren, bestelling 10447 postcode 3572 BK")
+    reply = say(bot, "c6", "past niet")
+    assert "retourcode is RT-" in reply
+
+
+def test_change_address_before_shipping(bot: Stack) -> None:
+    say(bot, "c7", "I need to change the delivery address for order 10472")
+    assert "What would you like to change" in say(bot, "c7", "7314 AJ")
+    assert "Which address" in say(bot, "c7", "different address")
+    assert "Oudegracht 12, 3511 AB Utrecht" in say(bot, "c7", "Oudegracht 12, 3511 AB Utrecht")
+
+
+def test_product_questions(bot: Stack) -> None:
+    assert "Welke bedoel je?" in say(bot, "c8", "wat kost de storm jas?")
+    assert "Zo verhouden ze zich" in say(bot, "c8", "verschil tussen de Aero 3 en de Tempo Glide?")
+    assert "uitverkocht" in say(bot, "c8", "is de Trailblazer GTX in maat 39 op voorraad?")
+
+
+def test_bad_input_gets_polite_answers_and_no_errors(bot: Stack) -> None:
+    for text in [
+        "",
+        "   ",
+        "🙂🙂🙂",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE orders; --",
+        "x" * 10_000,
+        "10452' OR '1'='1",
+    ]:
+        assert say(bot, "c9", text).strip(), repr(text[:20])
+    log = (bot.log_dir / "actions.log").read_text()  # type: ignore[attr-defined]
+    assert "Traceback" not in log
