@@ -39,17 +39,41 @@ def generate(folder: Path, seed: int = 1) -> dict[str, int]:
         variants = [(r["sku"], r["variant"]) for r in csv.DictReader(fh)]
     with (folder / "customers.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["customer_ref", "first_name", "last_name", "email", "phone", "language",
-                    "street", "house_number", "postcode", "city"])
+        w.writerow(
+            [
+                "customer_ref",
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "language",
+                "street",
+                "house_number",
+                "postcode",
+                "city",
+            ]
+        )
         for i in range(CUSTOMERS):
-            w.writerow([f"B{i:06d}", "Klant", f"Nummer {i}", f"klant{i}@example.nl",
-                        f"+3161{i:07d}", "nl", "Teststraat", str(i % 200 + 1),
-                        f"{1000 + i % 8999} AB", "Utrecht"])
+            w.writerow(
+                [
+                    f"B{i:06d}",
+                    "Klant",
+                    f"Nummer {i}",
+                    f"klant{i}@example.nl",
+                    f"+3161{i:07d}",
+                    "nl",
+                    "Teststraat",
+                    str(i % 200 + 1),
+                    f"{1000 + i % 8999} AB",
+                    "Utrecht",
+                ]
+            )
     start = dt.datetime(2025, 1, 1, 9, 0, tzinfo=dt.timezone.utc)
     orders = lines = 0
-    with (folder / "orders.csv").open("w", newline="", encoding="utf-8") as fo, (
-        folder / "order_lines.csv"
-    ).open("w", newline="", encoding="utf-8") as fl:
+    with (
+        (folder / "orders.csv").open("w", newline="", encoding="utf-8") as fo,
+        (folder / "order_lines.csv").open("w", newline="", encoding="utf-8") as fl,
+    ):
         wo, wl = csv.writer(fo), csv.writer(fl)
         wo.writerow(["order_number", "customer_ref", "placed_at", "status", "payment_method"])
         wl.writerow(["order_number", "line_no", "sku", "variant", "quantity", "unit_price"])
@@ -57,8 +81,15 @@ def generate(folder: Path, seed: int = 1) -> dict[str, int]:
             orders += 1
             number = str(200000 + orders)
             placed = start + dt.timedelta(minutes=7 * orders)
-            wo.writerow([number, f"B{rng.randrange(CUSTOMERS):06d}", placed.isoformat(),
-                         "delivered", "ideal"])
+            wo.writerow(
+                [
+                    number,
+                    f"B{rng.randrange(CUSTOMERS):06d}",
+                    placed.isoformat(),
+                    "delivered",
+                    "ideal",
+                ]
+            )
             for line_no in range(1, min(rng.randint(1, 4), LINES - lines) + 1):
                 sku, variant = rng.choice(variants)
                 wl.writerow([number, line_no, sku, variant, rng.randint(1, 3), "19.95"])
@@ -84,7 +115,9 @@ def time_import(url: str, folder: Path) -> dict[str, float]:
 
 
 def postgres_url() -> tuple[str, str] | None:
-    admin = make_engine("postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+    admin = make_engine(
+        "postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT"
+    )
     name = f"klantreis_bench_{uuid.uuid4().hex[:8]}"
     try:
         with admin.connect() as c:
@@ -95,7 +128,9 @@ def postgres_url() -> tuple[str, str] | None:
 
 
 def drop_postgres(name: str) -> None:
-    admin = make_engine("postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+    admin = make_engine(
+        "postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as c:
         c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
 

@@ -73,33 +73,57 @@ def main() -> None:
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        settings = Settings(runtime_dir=tmp / "runtime", database_url=f"sqlite:///{tmp}/bench.db",
-                            rasa_port=5205, action_port=5255, models_dir=tmp / "models")
+        settings = Settings(
+            runtime_dir=tmp / "runtime",
+            database_url=f"sqlite:///{tmp}/bench.db",
+            rasa_port=5205,
+            action_port=5255,
+            models_dir=tmp / "models",
+        )
         env = child_env(settings)
         klantreis = [sys.executable, "-m", "bot.cli"]
-        subprocess.run([*klantreis, "migrate"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([*klantreis, "demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [*klantreis, "migrate"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+        )
+        subprocess.run(
+            [*klantreis, "demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+        )
         results["klantreis_train_s"] = timed([*klantreis, "train", "--force"], ROOT, env)
         print("klantreis training", results["klantreis_train_s"], "s", flush=True)
         with running_stack(settings) as stack:
-            results["klantreis"] = measure(f"{stack.rasa_url}/webhooks/rest/webhook",
-                                           KLANTREIS_SCRIPT, "k")
+            results["klantreis"] = measure(
+                f"{stack.rasa_url}/webhooks/rest/webhook", KLANTREIS_SCRIPT, "k"
+            )
         print("klantreis", results["klantreis"], flush=True)
 
         init_dir = tmp / "init"
         init_dir.mkdir()
         rasa = bin_path("rasa")
-        subprocess.run([rasa, "init", "--no-prompt", "--init-dir", str(init_dir)], cwd=init_dir,
-                       env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [rasa, "init", "--no-prompt", "--init-dir", str(init_dir)],
+            cwd=init_dir,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         results["rasa_init_train_s"] = timed([rasa, "train", "--force"], init_dir, env)
         print("rasa init training", results["rasa_init_train_s"], "s", flush=True)
         log = (tmp / "rasa_init.log").open("wb")
-        server = subprocess.Popen([rasa, "run", "--enable-api", "--port", "5305"], cwd=init_dir,
-                                  env=env, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [rasa, "run", "--enable-api", "--port", "5305"],
+            cwd=init_dir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            wait_for("http://127.0.0.1:5305/status", server, 180, tmp / "rasa_init.log", "rasa init")
-            results["rasa_init"] = measure("http://127.0.0.1:5305/webhooks/rest/webhook",
-                                           RASA_INIT_SCRIPT, "r")
+            wait_for(
+                "http://127.0.0.1:5305/status", server, 180, tmp / "rasa_init.log", "rasa init"
+            )
+            results["rasa_init"] = measure(
+                "http://127.0.0.1:5305/webhooks/rest/webhook", RASA_INIT_SCRIPT, "r"
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -56,11 +56,16 @@ def write_nlu(path: Path, examples: list[tuple[str, str, str]]) -> None:
     for text, intent, language in examples:
         blocks[(intent, language)].append(text)
     nlu = [
-        {"intent": intent, "metadata": {"language": language},
-         "examples": "".join(f"- {json.dumps(t, ensure_ascii=False)[1:-1]}\n" for t in texts)}
+        {
+            "intent": intent,
+            "metadata": {"language": language},
+            "examples": "".join(f"- {json.dumps(t, ensure_ascii=False)[1:-1]}\n" for t in texts),
+        }
         for (intent, language), texts in sorted(blocks.items())
     ]
-    path.write_text(yaml.safe_dump({"version": "3.1", "nlu": nlu}, allow_unicode=True), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump({"version": "3.1", "nlu": nlu}, allow_unicode=True), encoding="utf-8"
+    )
 
 
 async def parse_all(model: Path, texts: list[str]) -> list[tuple[str, str | None]]:
@@ -82,13 +87,28 @@ def main(out_dir: Path) -> None:
     write_nlu(out_dir / "train.yml", train)
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "rasa", "train", "nlu", "--config", str(ROOT / "config.yml"),
-         "--nlu", str(out_dir / "train.yml"), "--out", str(out_dir / "model"),
-         "--fixed-model-name", "heldout"],
-        check=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "train",
+            "nlu",
+            "--config",
+            str(ROOT / "config.yml"),
+            "--nlu",
+            str(out_dir / "train.yml"),
+            "--out",
+            str(out_dir / "model"),
+            "--fixed-model-name",
+            "heldout",
+        ],
+        check=True,
+        cwd=ROOT,
     )
     train_seconds = time.perf_counter() - started
-    predictions = asyncio.run(parse_all(out_dir / "model" / "heldout.tar.gz", [t for t, _, _ in test]))
+    predictions = asyncio.run(
+        parse_all(out_dir / "model" / "heldout.tar.gz", [t for t, _, _ in test])
+    )
     per_language: dict[str, Counter] = defaultdict(Counter)
     confusions: Counter = Counter()
     for (text, gold, language), (intent, retrieval) in zip(test, predictions):
