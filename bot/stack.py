@@ -122,7 +122,9 @@ def running_stack(
         processes.append(
             _spawn(
                 [
-                    bin_path("rasa"),
+                    sys.executable,
+                    "-m",
+                    "bot.rasa_server",
                     "run",
                     "--enable-api",
                     "--model",

@@ -1,0 +1,63 @@
+"""Start Rasa (`python -m bot.rasa_server run …`, same arguments as `rasa`) with two speed-ups.
+
+Profiling Klantreis under load (py-spy, docs/benchmarks.md) showed Rasa 3.6 spending about a
+third of its busy time on two things that give the same answer every time:
+
+* `jsonschema.validate` on every action-server response: it re-checks the schema itself against
+  the JSON Schema meta-schema on each call (and resolves its $refs). We compile a validator once
+  per schema; the response is still validated in full and a bad one still raises ValidationError.
+* `all_subclasses(Event)` for every event it deserialises: a recursive walk over the class tree.
+  The event classes are all defined at import, so the list is memoised per class.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import lru_cache
+from typing import Any
+
+
+def _install_cached_validate() -> None:
+    import jsonschema
+
+    original = jsonschema.validate
+    validators: dict[str, Any] = {}
+
+    def validate(instance: Any, schema: Any, cls: Any = None, *args: Any, **kwargs: Any) -> None:
+        if cls is not None or args or kwargs:
+            return original(instance, schema, cls, *args, **kwargs)
+        key = json.dumps(schema, sort_keys=True, default=str)
+        validator = validators.get(key)
+        if validator is None:
+            validator_class = jsonschema.validators.validator_for(schema)
+            validator_class.check_schema(schema)
+            validator = validators[key] = validator_class(schema)
+        error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
+        if error is not None:
+            raise error
+
+    jsonschema.validate = validate
+
+
+def _install_cached_subclasses() -> None:
+    import rasa.shared.utils.common as common
+
+    common.all_subclasses = lru_cache(maxsize=None)(common.all_subclasses)
+
+
+def install() -> None:
+    _install_cached_validate()
+    _install_cached_subclasses()
+
+
+def main() -> None:
+    install()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv[0] = "rasa"
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
