@@ -12,7 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import language_of, say, shop, store_session
-from actions.orders import reset_act
+from actions.order_replies import state_text
+from actions.orders import refuse_delivery_change, reset_act
 from bot.dates import parse_date
 from bot.formatting import date_text
 from bot.store.orders import (
@@ -202,20 +203,10 @@ class ActionChangeDelivery(Action):
             else:
                 result = change_to_pickup_point(session=session, order=order, pickup_point=value)
                 confirmation = ("delivery_changed_pickup", {"pickup_point": value})
-            from actions.order_replies import state_text
-            from actions.orders import refusal_advice
-
             state = state_text(order, language)
             status = order.status
         if result.done:
             say(dispatcher, language, confirmation[0], order_number=number, **confirmation[1])
         else:
-            say(
-                dispatcher,
-                language,
-                "delivery_change_refused",
-                order_number=number,
-                state=state,
-                advice=refusal_advice(status, language),
-            )
+            refuse_delivery_change(dispatcher, language, number, state, status)
         return reset_act()

@@ -202,14 +202,7 @@ class ActionPerformOrderAct(Action):
         if act == "change_delivery":
             if status in DATE_CHANGEABLE:
                 return [SlotSet("order_step", "change_delivery")]
-            say(
-                dispatcher,
-                language,
-                "delivery_change_refused",
-                order_number=number,
-                state=state,
-                advice=refusal_advice(status, language),
-            )
+            refuse_delivery_change(dispatcher, language, number, state, status)
             return reset_act()
         if status in RETURNABLE:
             return [SlotSet("order_step", "return")]
@@ -217,6 +210,20 @@ class ActionPerformOrderAct(Action):
 
         refuse_return(dispatcher, number, language)
         return reset_act()
+
+
+def refuse_delivery_change(
+    dispatcher: CollectingDispatcher, language: str, number: str, state: str, status: str
+) -> None:
+    """Say why the delivery can no longer be changed, and what the customer can do instead."""
+    say(
+        dispatcher,
+        language,
+        "delivery_change_refused",
+        order_number=number,
+        state=state,
+        advice=refusal_advice(status, language),
+    )
 
 
 def refusal_advice(status: str, language: str) -> str:

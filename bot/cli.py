@@ -182,25 +182,13 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
 
 def cmd_shell(settings: Settings, _args: argparse.Namespace) -> None:
     from bot.rasa_config import write_endpoints
-    from bot.stack import _spawn, _stop, bin_path, child_env, latest_model
+    from bot.stack import _spawn, _stop, action_server_command, bin_path, child_env, latest_model
 
     endpoints = write_endpoints(settings)
     env = child_env(settings)
     logs = settings.runtime_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    actions = _spawn(
-        [
-            sys.executable,
-            "-m",
-            "rasa_sdk",
-            "--actions",
-            "actions",
-            "--port",
-            str(settings.action_port),
-        ],
-        env,
-        logs / "actions.log",
-    )
+    actions = _spawn(action_server_command(settings), env, logs / "actions.log")
     try:
         subprocess.run(
             [

@@ -44,6 +44,18 @@ def bin_path(name: str) -> str:
     return str(candidate) if candidate.exists() else name
 
 
+def action_server_command(settings: Settings) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "rasa_sdk",
+        "--actions",
+        "actions",
+        "--port",
+        str(settings.action_port),
+    ]
+
+
 def latest_model(models_dir: Path) -> Path:
     models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     if not models:
@@ -103,21 +115,7 @@ def running_stack(
     processes: list[subprocess.Popen] = []
     try:
         action_log = logs / "actions.log"
-        processes.append(
-            _spawn(
-                [
-                    sys.executable,
-                    "-m",
-                    "rasa_sdk",
-                    "--actions",
-                    "actions",
-                    "--port",
-                    str(settings.action_port),
-                ],
-                env,
-                action_log,
-            )
-        )
+        processes.append(_spawn(action_server_command(settings), env, action_log))
         rasa_log = logs / "rasa.log"
         processes.append(
             _spawn(

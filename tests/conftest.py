@@ -15,6 +15,7 @@ from bot.cli import DEMO_DIR, demo_shift
 from bot.importer import import_folder
 from bot.store import migrate
 from bot.store.db import make_engine, make_session_factory
+from tests.helpers.demo import make_demo_store
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "KLANTREIS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -96,10 +97,4 @@ def demo_engine(engine: Engine) -> Engine:
 @pytest.fixture
 def sqlite_demo_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
     """A SQLite file with the demo shop, for tests that need only one database kind."""
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    with make_session_factory(engine)() as session, session.begin():
-        import_folder(session=session, folder=DEMO_DIR, shift=demo_shift())
-    engine.dispose()
-    return url
+    return make_demo_store(f"sqlite:///{tmp_path / 'demo.db'}")

@@ -6,18 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.demo import BAD_INPUT, make_demo_store
 from tests.helpers.stack import live_bot, send
 
 pytestmark = pytest.mark.stack
-
-BAD_INPUT = [
-    "",
-    "   ",
-    "🙂🙂🙂",
-    "<script>alert(1)</script>",
-    "'; DROP TABLE orders; --",
-    "x" * 10_000,
-]
 
 
 def test_bot_answers_over_rest_with_the_database_in_the_loop(
@@ -46,17 +38,12 @@ def test_postgres_holds_customers_and_conversations(tmp_path: Path, postgres_url
     """DATABASE_URL=postgresql://…: the action server and Rasa's tracker store share it."""
     from sqlalchemy import text
 
-    from bot.cli import DEMO_DIR, demo_shift
-    from bot.importer import import_folder
-    from bot.store import migrate
-    from bot.store.db import make_engine, make_session_factory
+    from bot.store.db import make_engine
     from tests.conftest import _reset_postgres
 
     _reset_postgres(postgres_url)
+    make_demo_store(postgres_url)
     engine = make_engine(postgres_url)
-    migrate.upgrade(engine)
-    with make_session_factory(engine)() as session, session.begin():
-        import_folder(session=session, folder=DEMO_DIR, shift=demo_shift())
     with live_bot(tmp_path, postgres_url) as stack:
         send(stack, "pg-customer", "ik wil bestelling 10475 annuleren, postcode 3572 BK")
         assert "is geannuleerd" in send(stack, "pg-customer", "ja")[0]["text"]

@@ -21,6 +21,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.langdetect import LanguageModel, stop_word_examples
 from bot.nlu.matcher import CatalogueMatcher
+from bot.nlu.stored import StoredComponent
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ class CatalogueEntityExtractor(GraphComponent, EntityExtractorMixin):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
-class LanguageDetector(GraphComponent):
+class LanguageDetector(StoredComponent):
     """Sets the `language` field (nl/en) when the message clearly shows its language, else None.
 
     The `language` slot follows it through a custom slot mapping (action_detect_language),
@@ -120,27 +121,15 @@ class LanguageDetector(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         return {"margin": 3.0}
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        model: LanguageModel | None = None,
-    ) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self.model_storage = model_storage
-        self.resource = resource
-        self.model = model or LanguageModel(margin=self.config["margin"])
+    def restore(self, state: Any) -> None:
+        self.model = state or LanguageModel(margin=self.config["margin"])
+
+    def encode(self) -> bytes:
+        return json.dumps(self.model.to_dict()).encode()
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LanguageDetector:
-        return cls(config, model_storage, resource)
+    def decode(cls, data: bytes) -> LanguageModel:
+        return LanguageModel.from_dict(json.loads(data))
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = []
@@ -150,26 +139,7 @@ class LanguageDetector(GraphComponent):
                 examples.append((message.get(TEXT), language))
         self.model.learn(examples)
         self.model.learn(stop_word_examples(), weight=2)
-        with self.model_storage.write_to(self.resource) as folder:
-            (folder / self.FILE).write_text(json.dumps(self.model.to_dict()), encoding="utf-8")
-        return self.resource
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> LanguageDetector:
-        try:
-            with model_storage.read_from(resource) as folder:
-                data = json.loads((folder / cls.FILE).read_text(encoding="utf-8"))
-            return cls(config, model_storage, resource, LanguageModel.from_dict(data))
-        except (ValueError, FileNotFoundError):
-            logger.warning("No language model stored; every message keeps the current language.")
-            return cls(config, model_storage, resource)
+        return self.persist()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -183,7 +153,7 @@ class LanguageDetector(GraphComponent):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class GibberishGuard(GraphComponent):
+class GibberishGuard(StoredComponent):
     """Hands keyboard noise to the fallback instead of letting DIET guess an intent.
 
     A message counts as noise when it has no letter or digit at all (DIET would answer it
@@ -196,25 +166,15 @@ class GibberishGuard(GraphComponent):
     _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
     _REPEAT = re.compile(r"(.)\1{3,}")
 
-    def __init__(
-        self,
-        model_storage: ModelStorage,
-        resource: Resource,
-        vocabulary: frozenset[str] = frozenset(),
-    ) -> None:
-        self.model_storage = model_storage
-        self.resource = resource
-        self.vocabulary = vocabulary
+    def restore(self, state: Any) -> None:
+        self.vocabulary: frozenset[str] = state or frozenset()
+
+    def encode(self) -> bytes:
+        return json.dumps(sorted(self.vocabulary)).encode()
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GibberishGuard:
-        return cls(model_storage, resource)
+    def decode(cls, data: bytes) -> frozenset[str]:
+        return frozenset(json.loads(data))
 
     def train(self, training_data: TrainingData) -> Resource:
         from bot.nlu.lexicon import everyday_words
@@ -223,25 +183,7 @@ class GibberishGuard(GraphComponent):
         for message in training_data.training_examples:
             words.update(w.lower() for w in self._WORDS.findall(message.get(TEXT) or ""))
         self.vocabulary = frozenset(words)
-        with self.model_storage.write_to(self.resource) as folder:
-            (folder / self.FILE).write_text(json.dumps(sorted(words)), encoding="utf-8")
-        return self.resource
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> GibberishGuard:
-        try:
-            with model_storage.read_from(resource) as folder:
-                words = json.loads((folder / cls.FILE).read_text(encoding="utf-8"))
-            return cls(model_storage, resource, frozenset(words))
-        except (ValueError, FileNotFoundError):
-            return cls(model_storage, resource)
+        return self.persist()
 
     def is_noise(self, text: str) -> bool:
         if not any(ch.isalnum() for ch in text):

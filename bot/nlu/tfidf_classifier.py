@@ -11,10 +11,8 @@ import logging
 import pickle
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.constants import (
     RESPONSE_SELECTOR_PREDICTION_KEY,
@@ -26,6 +24,8 @@ from rasa.nlu.constants import (
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.stored import StoredComponent
 
 logger = logging.getLogger(__name__)
 MAX_CHARS = 2000
@@ -47,8 +47,22 @@ def build_pipeline(config: dict[str, Any]) -> Any:
     return make_pipeline(features, LogisticRegression(C=config["C"], max_iter=3000))
 
 
+class PickledPipeline(StoredComponent):
+    """A component whose learned state is one scikit-learn pipeline."""
+
+    def restore(self, state: Any) -> None:
+        self.pipeline = state
+
+    def encode(self) -> bytes:
+        return pickle.dumps(self.pipeline)
+
+    @classmethod
+    def decode(cls, data: bytes) -> Any:
+        return pickle.loads(data)  # noqa: S301  (our own file in our own trained model)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class TfidfIntentClassifier(GraphComponent, IntentClassifier):
+class TfidfIntentClassifier(PickledPipeline, IntentClassifier):
     """Sets `intent` and `intent_ranking` from a logistic regression over TF-IDF n-grams."""
 
     FILE = "tfidf_intent_classifier.pkl"
@@ -57,57 +71,12 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
     def get_default_config() -> dict[str, Any]:
         return {"C": 100.0, "word_ngrams": [1, 2], "char_ngrams": [2, 5], "ranking_length": 10}
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        pipeline: Any = None,
-    ) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self.model_storage = model_storage
-        self.resource = resource
-        self.pipeline = pipeline
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TfidfIntentClassifier:
-        return cls(config, model_storage, resource)
-
-    def _build(self) -> Any:
-        return build_pipeline(self.config)
-
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
-        texts = [m.get(TEXT)[:MAX_CHARS] for m in examples]
-        labels = [m.get(INTENT) for m in examples]
-        self.pipeline = self._build().fit(texts, labels)
-        with self.model_storage.write_to(self.resource) as folder:
-            (folder / self.FILE).write_bytes(pickle.dumps(self.pipeline))
-        return self.resource
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> TfidfIntentClassifier:
-        try:
-            with model_storage.read_from(resource) as folder:
-                # Our own file inside our own trained model archive.
-                pipeline = pickle.loads((folder / cls.FILE).read_bytes())  # noqa: S301
-        except (ValueError, FileNotFoundError):
-            logger.warning("TfidfIntentClassifier has no trained model; it will not classify.")
-            pipeline = None
-        return cls(config, model_storage, resource, pipeline)
+        self.pipeline = build_pipeline(self.config).fit(
+            [m.get(TEXT)[:MAX_CHARS] for m in examples], [m.get(INTENT) for m in examples]
+        )
+        return self.persist()
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self.pipeline is None:
@@ -124,7 +93,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class TfidfResponseSelector(GraphComponent):
+class TfidfResponseSelector(PickledPipeline):
     """Picks the answer of a retrieval intent (faq/opening_hours, …) for `utter_faq`.
 
     Writes the same `response_selector` output as Rasa's ResponseSelector, so the built-in
@@ -137,28 +106,6 @@ class TfidfResponseSelector(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         return {"retrieval_intent": "faq", "C": 30.0, "word_ngrams": [1, 2], "char_ngrams": [2, 5]}
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        pipeline: Any = None,
-    ) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self.model_storage = model_storage
-        self.resource = resource
-        self.pipeline = pipeline
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TfidfResponseSelector:
-        return cls(config, model_storage, resource)
-
     def train(self, training_data: TrainingData) -> Resource:
         intent = self.config["retrieval_intent"]
         examples = [
@@ -166,30 +113,13 @@ class TfidfResponseSelector(GraphComponent):
             for m in training_data.intent_examples
             if m.get(INTENT) == intent and m.get(INTENT_RESPONSE_KEY) and m.get(TEXT)
         ]
-        if len({m.get(INTENT_RESPONSE_KEY) for m in examples}) >= 2:
-            self.pipeline = build_pipeline(self.config).fit(
-                [m.get(TEXT)[:MAX_CHARS] for m in examples],
-                [m.get(INTENT_RESPONSE_KEY) for m in examples],
-            )
-            with self.model_storage.write_to(self.resource) as folder:
-                (folder / self.FILE).write_bytes(pickle.dumps(self.pipeline))
-        return self.resource
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> TfidfResponseSelector:
-        try:
-            with model_storage.read_from(resource) as folder:
-                pipeline = pickle.loads((folder / cls.FILE).read_bytes())  # noqa: S301
-        except (ValueError, FileNotFoundError):
-            pipeline = None
-        return cls(config, model_storage, resource, pipeline)
+        if len({m.get(INTENT_RESPONSE_KEY) for m in examples}) < 2:
+            return self.resource
+        self.pipeline = build_pipeline(self.config).fit(
+            [m.get(TEXT)[:MAX_CHARS] for m in examples],
+            [m.get(INTENT_RESPONSE_KEY) for m in examples],
+        )
+        return self.persist()
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self.pipeline is None:
