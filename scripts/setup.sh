@@ -12,10 +12,7 @@ is_py310() { [ -x "$1" ] && "$1" -c 'import sys; sys.exit(sys.version_info[:2] !
 find_python() {
   # An explicit choice wins; then a working python3.10 on PATH (pyenv's shim may exist but
   # refuse to run); then any 3.10 that pyenv installed, newest first.
-  if [ -n "${KLANTREIS_PYTHON:-}" ]; then
-    is_py310 "$KLANTREIS_PYTHON" && { echo "$KLANTREIS_PYTHON"; return 0; }
-    fail "KLANTREIS_PYTHON=$KLANTREIS_PYTHON is not a working Python 3.10."
-  fi
+  if [ -n "${KLANTREIS_PYTHON:-}" ]; then echo "$KLANTREIS_PYTHON"; return 0; fi
   local found
   found=$(command -v python3.10 || true)
   if [ -n "$found" ] && is_py310 "$found"; then echo "$found"; return 0; fi
@@ -32,6 +29,9 @@ find_python() {
   return 1
 }
 
+if [ -n "${KLANTREIS_PYTHON:-}" ] && ! is_py310 "$KLANTREIS_PYTHON"; then
+  fail "KLANTREIS_PYTHON=$KLANTREIS_PYTHON is not a working Python 3.10; unset it or point it at one."
+fi
 PYTHON=$(find_python) || fail "Python 3.10 is needed (Rasa 3.6 runs on 3.8–3.10) and none was found.
   Install it, for example:  pyenv install 3.10.13   (or: apt-get install python3.10 python3.10-venv)
   or point KLANTREIS_PYTHON at a python3.10 binary, then run this again."
