@@ -7,9 +7,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import language_of, say, shop, store_session
+from actions.common import language_of, reset_act, say, shop, store_session
 from actions.order_replies import items_text, total_text
-from actions.orders import reset_act
 from bot.store.orders import cancel_order, find_order
 
 

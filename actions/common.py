@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -46,6 +46,11 @@ def store_session() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def reset_act() -> list[EventType]:
+    """The act is over: clear its slots and mark it done."""
+    return [*(SlotSet(slot, None) for slot in ACT_SLOTS), SlotSet("order_step", "done")]
 
 
 def end_turn() -> list[EventType]:

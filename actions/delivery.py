@@ -11,9 +11,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import language_of, say, shop, store_session
+from actions.common import language_of, reset_act, say, shop, store_session
 from actions.order_replies import state_text
-from actions.orders import refuse_delivery_change, reset_act
+from actions.orders import refuse_delivery_change
 from bot.dates import parse_date
 from bot.formatting import date_text
 from bot.store.orders import (

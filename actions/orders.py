@@ -9,9 +9,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import ACT_SLOTS, language_of, say, shop, store_session
+from actions.common import ACT_SLOTS, language_of, reset_act, say, shop, store_session
 from actions.order_replies import state_text, status_reply
 from actions.replies import render
+from actions.returns import refuse_return
 from bot.store.orders import (
     CANCELLABLE,
     DATE_CHANGEABLE,
@@ -158,11 +159,6 @@ class ValidateVerifyOrderForm(FormValidationAction):
         return {"order_number": None, "postcode": None, "verification_failures": failures}
 
 
-def reset_act() -> list[EventType]:
-    """The act is over: clear its slots and mark it done."""
-    return [*(SlotSet(slot, None) for slot in ACT_SLOTS), SlotSet("order_step", "done")]
-
-
 class ActionPerformOrderAct(Action):
     """After verification: answer the status, or start the act's own form when allowed."""
 
@@ -183,32 +179,37 @@ class ActionPerformOrderAct(Action):
             if order is None:  # removed since verification
                 say(dispatcher, language, "verification_failed")
                 return reset_act()
-            state = state_text(order, language)
             status = order.status
             if act == "status":
                 response, variables = status_reply(order, language, shop())
                 say(dispatcher, language, response, **variables)
                 if order.pickup_point and status not in ("delivered", "cancelled", "returned"):
                     say(dispatcher, language, "order_pickup_point", pickup_point=order.pickup_point)
-                return reset_act()
-        if act == "cancel":
-            if status in CANCELLABLE:
-                return [SlotSet("order_step", "cancel")]
-            response = (
-                "cancel_refused_cancelled" if status == "cancelled" else "cancel_refused_shipped"
-            )
-            say(dispatcher, language, response, order_number=number, return_days=shop().return_days)
-            return reset_act()
-        if act == "change_delivery":
-            if status in DATE_CHANGEABLE:
-                return [SlotSet("order_step", "change_delivery")]
-            refuse_delivery_change(dispatcher, language, number, state, status)
-            return reset_act()
-        if status in RETURNABLE:
-            return [SlotSet("order_step", "return")]
-        from actions.returns import refuse_return
-
-        refuse_return(dispatcher, number, language)
+            elif act == "cancel":
+                if status in CANCELLABLE:
+                    return [SlotSet("order_step", "cancel")]
+                response = (
+                    "cancel_refused_cancelled"
+                    if status == "cancelled"
+                    else "cancel_refused_shipped"
+                )
+                say(
+                    dispatcher,
+                    language,
+                    response,
+                    order_number=number,
+                    return_days=shop().return_days,
+                )
+            elif act == "change_delivery":
+                if status in DATE_CHANGEABLE:
+                    return [SlotSet("order_step", "change_delivery")]
+                refuse_delivery_change(
+                    dispatcher, language, number, state_text(order, language), status
+                )
+            elif status in RETURNABLE:
+                return [SlotSet("order_step", "return")]
+            else:
+                refuse_return(dispatcher, order, language)
         return reset_act()
 
 

@@ -9,10 +9,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import language_of, say, shop, store_session
+from actions.common import language_of, reset_act, say, shop, store_session
 from actions.order_replies import items_text
-from actions.orders import reset_act
 from bot.formatting import date_text
+from bot.store.models import Order
 from bot.store.orders import create_return, find_order, return_deadline
 
 DAMAGE_WORDS = (
@@ -28,17 +28,14 @@ DAMAGE_WORDS = (
 )
 
 
-def refuse_return(dispatcher: CollectingDispatcher, number: str, language: str) -> None:
+def refuse_return(dispatcher: CollectingDispatcher, order: Order, language: str) -> None:
     """Explain why this order cannot be returned and what the customer can do instead."""
     policy = shop()
-    with store_session() as session:
-        order = find_order(session=session, order_number=number)
-        if order is None:
-            return
-        existing = [r for r in order.returns if r.status != "rejected"]
-        deadline = return_deadline(order, policy.return_days)
-        delivered = [s.delivered_at for s in order.shipments if s.delivered_at]
-        status = order.status
+    number = order.order_number
+    existing = [r for r in order.returns if r.status != "rejected"]
+    deadline = return_deadline(order, policy.return_days)
+    delivered = [s.delivered_at for s in order.shipments if s.delivered_at]
+    status = order.status
     if existing:
         say(
             dispatcher,
@@ -94,19 +91,19 @@ class ActionCreateReturn(Action):
             result = create_return(
                 session=session, order=order, reason=reason, return_days=policy.return_days
             )
+            if not result.done:
+                refuse_return(dispatcher, order, language)
+                return reset_act()
             items = items_text(order, language)
             deadline = return_deadline(order, policy.return_days)
-        if result.done:
-            say(
-                dispatcher,
-                language,
-                "return_created",
-                return_code=result.code,
-                items=items,
-                deadline=date_text(deadline, language) if deadline else "",
-            )
-            if any(word in reason.lower() for word in DAMAGE_WORDS):
-                say(dispatcher, language, "return_damaged", email=policy.email)
-        else:
-            refuse_return(dispatcher, number, language)
+        say(
+            dispatcher,
+            language,
+            "return_created",
+            return_code=result.code,
+            items=items,
+            deadline=date_text(deadline, language) if deadline else "",
+        )
+        if any(word in reason.lower() for word in DAMAGE_WORDS):
+            say(dispatcher, language, "return_damaged", email=policy.email)
         return reset_act()

@@ -11,8 +11,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.cli import DEMO_DIR, demo_shift
-from bot.importer import import_folder
 from bot.store import migrate
 from bot.store.db import make_engine, make_session_factory
 from tests.helpers.demo import make_demo_store
@@ -89,8 +87,7 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def demo_engine(engine: Engine) -> Engine:
     """A migrated store holding the demo shop, dates moved to today."""
-    with make_session_factory(engine)() as session, session.begin():
-        import_folder(session=session, folder=DEMO_DIR, shift=demo_shift())
+    make_demo_store(engine.url.render_as_string(hide_password=False))
     return engine
 
 

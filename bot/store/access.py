@@ -46,8 +46,7 @@ def require_current_schema(engine: Engine) -> None:
 def migrate_to_head(engine: Engine) -> tuple[str | None, str | None]:
     """Upgrade to the newest schema; returns (before, after)."""
     before = migrate.current_revision(engine)
-    known = {rev.revision for rev in _script(engine).walk_revisions()}
-    if before is not None and before not in known:
+    if before is not None and before not in migrate.known_revisions(engine):
         raise StoreConfigError(
             f"The database is at schema revision {before}, which this Klantreis does not know "
             "(it was made by a newer version). Upgrade Klantreis; nothing was changed."
@@ -67,9 +66,3 @@ def migrate_to_head(engine: Engine) -> tuple[str | None, str | None]:
             f"The migration failed and was rolled back: {exc.orig}. Nothing was changed."
         ) from exc
     return before, migrate.current_revision(engine)
-
-
-def _script(engine: Engine):  # type: ignore[no-untyped-def]
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(migrate.alembic_config(engine))

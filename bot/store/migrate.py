@@ -25,8 +25,17 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+def _scripts(engine: Engine) -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config(engine))
+
+
 def head_revision(engine: Engine) -> str | None:
-    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    return _scripts(engine).get_current_head()
+
+
+def known_revisions(engine: Engine) -> set[str]:
+    """Every revision this version of Klantreis can migrate from or to."""
+    return {rev.revision for rev in _scripts(engine).walk_revisions()}
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -83,10 +83,6 @@ class Customer(Base):
     identities = relationship("ChannelIdentity", back_populates="customer")
     orders = relationship("Order", back_populates="customer", order_by="Order.placed_at")
 
-    @property
-    def display_name(self) -> str:
-        return " ".join(p for p in (self.first_name, self.last_name) if p) or self.customer_ref
-
 
 class Consent(Base):
     __tablename__ = "consents"
