@@ -7,14 +7,20 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import end_turn, language_of, say, shop
+from actions.common import end_turn, language_of, say, shop, store_session
+from actions.identity import open_matter
 from actions.products import answer_product_question, has_product_question
+from bot.formatting import date_text
 
 MISSED_INTENTS = ("nlu_fallback",)
 
 
 class ActionGreet(Action):
-    """Greet by first name when the customer is known, plainly otherwise."""
+    """Greet by first name when the customer is known, plainly otherwise.
+
+    A known customer with a late parcel is asked straight away whether that is why they
+    came: the bot knows about the delay before they have to explain it.
+    """
 
     def name(self) -> str:
         return "action_greet"
@@ -24,7 +30,18 @@ class ActionGreet(Action):
     ) -> list[EventType]:
         language = language_of(tracker)
         name = tracker.get_slot("customer_name")
-        if name:
+        customer_id = tracker.get_slot("customer_id")
+        matter = None
+        if customer_id is not None:
+            with store_session() as session:
+                found = open_matter(session, int(customer_id))
+                if found is not None:
+                    order, shipment = found
+                    eta = shipment.eta or shipment.promised_date
+                    matter = {"order_number": order.order_number, "eta": date_text(eta, language)}
+        if name and matter:
+            say(dispatcher, language, "greet_open_matter", first_name=name, **matter)
+        elif name:
             say(dispatcher, language, "greet_name", first_name=name)
         else:
             say(dispatcher, language, "greet")

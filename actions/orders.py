@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import ACT_SLOTS, language_of, reset_act, say, shop, store_session
+from actions.identity import link_after_verification
 from actions.order_replies import state_text, status_reply
 from actions.replies import render
 from actions.returns import refuse_return
@@ -52,6 +53,8 @@ def try_verify(tracker: Tracker, order_number: str, postcode: str | None) -> boo
             postcode=postcode,
             customer_id=customer_id(tracker),
         )
+        if order is not None and postcode:
+            link_after_verification(tracker, order, session)
         return order is not None
 
 

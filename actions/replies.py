@@ -33,6 +33,10 @@ def render(key: str, language: str, **variables: Any) -> dict[str, Any]:
     message: dict[str, Any] = {"text": text}
     if entry.get("buttons"):
         message["buttons"] = [
-            {"title": b[lang], "payload": b[f"payload_{lang}"]} for b in entry["buttons"]
+            {
+                "title": b[lang].format(**variables),
+                "payload": b[f"payload_{lang}"].format(**variables),
+            }
+            for b in entry["buttons"]
         ]
     return message

@@ -162,10 +162,12 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     if _store_is_empty(settings) and not args.no_demo:
         cmd_demo(settings, args)
     train(settings)
-    _say("Starting the action server and Rasa (this takes about half a minute)…")
+    _say("Starting the action server, the web services and Rasa (about half a minute)…")
     with running_stack(settings) as stack:
         _say(
             "\nKlantreis is running.\n"
+            f"  Demo shop with the chat widget: {stack.web_url}/\n"
+            f"  Agent console:                  {stack.web_url}/agent/\n"
             f"  REST channel: POST {stack.rasa_url}/webhooks/rest/webhook "
             '{"sender": "me", "message": "hoi"}\n'
             f"  Logs:         {settings.runtime_dir / 'logs'}\n"

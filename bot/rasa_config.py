@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
 from sqlalchemy.engine import make_url
 
-from bot.settings import Settings
+from bot.settings import PROJECT_ROOT, Settings
 
 
 def endpoints(settings: Settings) -> dict[str, object]:
@@ -31,4 +32,23 @@ def write_endpoints(settings: Settings) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(endpoints(settings), sort_keys=False), encoding="utf-8")
     path.chmod(0o600)  # may hold a database password
+    return path
+
+
+def credentials(environ: Mapping[str, str], source: Path | None = None) -> dict[str, object]:
+    """The channels of credentials.yml whose required environment variables are all set."""
+    path = source or PROJECT_ROOT / "credentials.yml"
+    channels = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    enabled: dict[str, object] = {}
+    for name, options in channels.items():
+        required = (options or {}).get("requires", []) if isinstance(options, dict) else []
+        if all(environ.get(variable) for variable in required):
+            enabled[name] = options
+    return enabled
+
+
+def write_credentials(settings: Settings, environ: Mapping[str, str]) -> Path:
+    path = settings.runtime_dir / "credentials.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(credentials(environ), sort_keys=False), encoding="utf-8")
     return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ class Settings:
     database_url: str = ""
     rasa_port: int = 5005
     action_port: int = 5055
+    web_port: int = 8000
     models_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "models")
     retailer_file: Path = field(default_factory=lambda: PROJECT_ROOT / "config" / "retailer.yml")
 
@@ -44,8 +46,32 @@ class Settings:
             database_url=env.get("DATABASE_URL", ""),
             rasa_port=int(env.get("KLANTREIS_RASA_PORT", "5005")),
             action_port=int(env.get("KLANTREIS_ACTION_PORT", "5055")),
+            web_port=int(env.get("KLANTREIS_WEB_PORT", "8000")),
             models_dir=Path(env.get("KLANTREIS_MODELS_DIR", str(PROJECT_ROOT / "models"))),
             retailer_file=Path(
                 env.get("KLANTREIS_RETAILER_FILE", str(PROJECT_ROOT / "config" / "retailer.yml"))
             ),
         )
+
+
+def token_key(settings: Settings, environ: dict[str, str] | None = None) -> bytes:
+    """The key that signs customer tokens: KLANTREIS_TOKEN_KEY, else one made for this install.
+
+    The generated key lives in the runtime folder (mode 600), so every process of one
+    installation shares it and it survives restarts; production sets KLANTREIS_TOKEN_KEY.
+    """
+    env = os.environ if environ is None else environ
+    configured = env.get("KLANTREIS_TOKEN_KEY", "")
+    if configured:
+        return configured.encode("utf-8")
+    path = settings.runtime_dir / "token.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process of this installation made it just now
+        else:
+            with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_hex(32))
+    return path.read_text(encoding="ascii").strip().encode("ascii")

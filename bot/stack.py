@@ -14,7 +14,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.rasa_config import write_endpoints
+from bot.rasa_config import write_credentials, write_endpoints
 from bot.settings import PROJECT_ROOT, Settings
 
 
@@ -22,8 +22,9 @@ class StackError(Exception):
     """A process did not start; the message says where to look."""
 
 
-def child_env(settings: Settings) -> dict[str, str]:
+def child_env(settings: Settings, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
+    env.update(extra or {})
     env.update(
         PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
         DATABASE_URL=settings.database_url,
@@ -31,6 +32,7 @@ def child_env(settings: Settings) -> dict[str, str]:
         KLANTREIS_MODELS_DIR=str(settings.models_dir),
         KLANTREIS_RASA_PORT=str(settings.rasa_port),
         KLANTREIS_ACTION_PORT=str(settings.action_port),
+        KLANTREIS_WEB_PORT=str(settings.web_port),
         KLANTREIS_RETAILER_FILE=str(settings.retailer_file),
         TF_CPP_MIN_LOG_LEVEL="2",
         RASA_TELEMETRY_ENABLED="false",
@@ -98,20 +100,29 @@ class Stack:
 
     rasa_url: str
     action_url: str
+    web_url: str
     processes: list[subprocess.Popen]
 
 
 @contextmanager
 def running_stack(
-    settings: Settings, *, model: Path | None = None, timeout: float = 180.0
+    settings: Settings,
+    *,
+    model: Path | None = None,
+    timeout: float = 180.0,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[Stack]:
-    """Start the action server and the Rasa server; stop both on exit."""
+    """Start the action server and the Rasa server; stop both on exit.
+
+    `extra_env` reaches the child processes only (channel secrets and API bases in tests).
+    """
     logs = settings.runtime_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     refresh_patterns(settings)
     endpoints = write_endpoints(settings)
     model = model or latest_model(settings.models_dir)
-    env = child_env(settings)
+    env = child_env(settings, extra_env)
+    credentials = write_credentials(settings, env)
     processes: list[subprocess.Popen] = []
     try:
         action_log = logs / "actions.log"
@@ -130,7 +141,7 @@ def running_stack(
                     "--endpoints",
                     str(endpoints),
                     "--credentials",
-                    str(PROJECT_ROOT / "credentials.yml"),
+                    str(credentials),
                     "--port",
                     str(settings.rasa_port),
                     "--cors",
@@ -140,11 +151,15 @@ def running_stack(
                 rasa_log,
             )
         )
+        web_log = logs / "services.log"
+        processes.append(_spawn([sys.executable, "-m", "bot.services"], env, web_log))
         action_url = f"http://127.0.0.1:{settings.action_port}"
         rasa_url = f"http://127.0.0.1:{settings.rasa_port}"
+        web_url = f"http://127.0.0.1:{settings.web_port}"
         wait_for(f"{action_url}/health", processes[0], timeout, action_log, "The action server")
+        wait_for(f"{web_url}/health", processes[2], timeout, web_log, "The web services")
         wait_for(f"{rasa_url}/status", processes[1], timeout, rasa_log, "The Rasa server")
-        yield Stack(rasa_url=rasa_url, action_url=action_url, processes=processes)
+        yield Stack(rasa_url=rasa_url, action_url=action_url, web_url=web_url, processes=processes)
     finally:
         for process in reversed(processes):
             _stop(process)

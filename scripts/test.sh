@@ -21,6 +21,9 @@ echo "$out" | grep -E "rasa.validator" || true
 step "Training (skipped when the model is up to date)"
 $BIN/klantreis train
 
+step "Browser for the web tests"
+bash scripts/browser.sh
+
 step "Tests (pytest: unit, PostgreSQL, actions, real Rasa + action server, conversations)"
 # -p no:warnings: importing Rasa resets the warning filters, and its pinned dependencies
 # (TensorFlow, pyparsing, typer, pkg_resources) then bury the result under import-time

@@ -261,6 +261,61 @@ class Return(Base):
     order = relationship("Order", back_populates="returns")
 
 
+class InboundReceipt(Base):
+    """One delivery from a channel provider, so a retried webhook is processed once."""
+
+    __tablename__ = "inbound_receipts"
+    __table_args__ = (UniqueConstraint("channel", "delivery_id"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(20), nullable=False)
+    delivery_id = Column(String(128), nullable=False)
+    received_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class ContactMessage(Base):
+    """Every message to or from a customer on any channel: the cross-channel timeline.
+
+    `conversation_id` is Rasa's sender id (`<channel>:<external id>`). Outbound messages carry
+    the provider's id and delivery status; web messages sent while the shopper is offline stay
+    `pending` until the widget reconnects.
+    """
+
+    __tablename__ = "contact_messages"
+
+    id = Column(Integer, primary_key=True)
+    customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
+    conversation_id = Column(String(300), nullable=False, index=True)
+    channel = Column(String(20), nullable=False)
+    direction = Column(String(3), nullable=False)  # in | out
+    author = Column(String(10), nullable=False)  # customer | bot | agent | system
+    text = Column(Text, nullable=False, default="")
+    payload = Column(JSON, nullable=False, default=dict)
+    provider_id = Column(String(128), index=True)
+    status = Column(String(20), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow, index=True)
+    status_at = Column(UtcDateTime)
+
+    customer = relationship("Customer")
+    status_events = relationship(
+        "MessageStatusEvent", back_populates="message", order_by="MessageStatusEvent.id"
+    )
+
+
+class MessageStatusEvent(Base):
+    """A provider's delivery report for an outbound message (sent, delivered, read, failed …)."""
+
+    __tablename__ = "message_status_events"
+
+    id = Column(Integer, primary_key=True)
+    message_id = Column(Integer, ForeignKey("contact_messages.id"), nullable=False, index=True)
+    status = Column(String(20), nullable=False)
+    error_code = Column(String(20))
+    at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+    message = relationship("ContactMessage", back_populates="status_events")
+
+
 ORDER_STATUSES = (
     "paid",
     "processing",

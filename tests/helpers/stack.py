@@ -21,6 +21,7 @@ def test_settings(tmp_path: Path, database_url: str, offset: int = 0) -> Setting
         database_url=database_url,
         rasa_port=5105 + offset,
         action_port=5155 + offset,
+        web_port=8100 + offset,
         models_dir=Settings.from_env().models_dir,
     )
 

@@ -1,0 +1,1 @@
+"""Klantreis's own web services: the demo shop page and the agent console."""

@@ -1,0 +1,76 @@
+"""The demo shop page, and the shop backend's one job for the chat: signing who is logged in."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sqlalchemy import select
+
+from bot import tokens
+from bot.settings import PROJECT_ROOT, Settings, token_key
+from bot.store.db import make_engine, make_session_factory
+from bot.store.models import Customer
+
+DEMO_DIR = PROJECT_ROOT / "web" / "demo"
+DEMO_CUSTOMERS = ("C1001", "C1002", "C1003")
+TOKEN_TTL_SECONDS = 24 * 3600
+
+
+def demo_customers(settings: Settings) -> list[dict[str, str]]:
+    """A few demo shoppers to log in as, each with a token signed like a real shop would."""
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            customers = session.scalars(
+                select(Customer).where(Customer.customer_ref.in_(DEMO_CUSTOMERS))
+            ).all()
+            key = token_key(settings)
+            return [
+                {
+                    "ref": c.customer_ref,
+                    "name": f"{c.first_name} {c.last_name}".strip(),
+                    "token": tokens.sign(c.customer_ref, key, ttl_seconds=TOKEN_TTL_SECONDS),
+                }
+                for c in sorted(customers, key=lambda c: c.customer_ref)
+            ]
+    finally:
+        engine.dispose()
+
+
+def rasa_url(request: Request, settings: Settings) -> str:
+    """Where the browser reaches the bot: the host it used for this page, on Rasa's port."""
+    host = (request.host or "127.0.0.1").rsplit(":", 1)[0] or "127.0.0.1"
+    return f"{request.scheme}://{host}:{settings.rasa_port}"
+
+
+def demo_blueprint(settings: Settings) -> Blueprint:
+    blueprint = Blueprint("demo")
+
+    async def page(_: Request) -> HTTPResponse:
+        return await response.file(DEMO_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    blueprint.add_route(page, "/", methods=["GET"], name="home")
+    blueprint.add_route(page, "/demo/", methods=["GET"], name="demo_home")
+
+    @blueprint.route("/demo/config.js", methods=["GET"])
+    async def config(request: Request) -> HTTPResponse:
+        data = {"server": rasa_url(request, settings), "customers": demo_customers(settings)}
+        body = f"window.KLANTREIS_DEMO = {json.dumps(data)};\n"
+        return response.text(
+            body,
+            content_type="application/javascript; charset=utf-8",
+            headers={"Cache-Control": "no-store"},
+        )
+
+    @blueprint.route("/demo/<name:str>", methods=["GET"])
+    async def asset(_: Request, name: str) -> HTTPResponse:
+        path = DEMO_DIR / name
+        if Path(name).name != name or not path.is_file() or name == "index.html":
+            return response.json({"error": "not found"}, status=404)
+        return await response.file(path, headers={"Cache-Control": "no-cache"})
+
+    return blueprint

@@ -1,0 +1,265 @@
+"""The web chat channel: Rasa's socket.io protocol, done so that persistence really works.
+
+Rasa 3.6's own socketio channel calls `AsyncServer.enter_room` without awaiting it (a
+coroutine in python-socketio 5.x), so with session persistence its replies go to a room
+nobody joined. Here every tab of a session joins the session's room, a reload or a second
+tab gets the transcript (`klantreis_history`), and messages sent while no tab is open stay
+pending on the timeline until the shopper comes back.
+
+Protocol (what existing Rasa widgets speak, plus three extra events they ignore):
+  client → session_request {session_id?, customData?: {customer_token?, language?}}
+  server → session_confirm "<session id>"    (a new id when the requested one is not ours)
+  server → klantreis_history {messages: [...]}
+  client → user_uttered {message, session_id, customData?: {customer_token?, language?}}
+  server → bot_uttered {text?, quick_replies?, attachment?, klantreis: {author, agent_name?}}
+  server → klantreis_user_echo {text}        (to the session's other tabs)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+from sqlalchemy.orm import Session
+
+from bot import tokens
+from bot.settings import PROJECT_ROOT, Settings, token_key
+from bot.store import identities, timeline
+from bot.store.models import ChannelIdentity, Customer
+from connectors.base import ChannelStore, Gateway, Inbound, default_store
+from connectors.ratelimit import RateLimiter
+from connectors.webchat.output import WebChatOutput
+from connectors.webchat.presence import Presence
+from connectors.webchat.sessions import new_session_id, valid_session_id
+
+logger = logging.getLogger(__name__)
+
+STATIC_FILES = {
+    "klantreis-widget.js": PROJECT_ROOT / "web" / "widget" / "klantreis-widget.js",
+    "klantreis-widget.css": PROJECT_ROOT / "web" / "widget" / "klantreis-widget.css",
+    "socket.io.min.js": PROJECT_ROOT / "web" / "vendor" / "socket.io.min.js",
+}
+MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
+
+
+class _SocketBlueprint(Blueprint):
+    """A blueprint that attaches the socket.io server to the app it is registered on."""
+
+    def __init__(self, sio: AsyncServer, socketio_path: str, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.ctx.sio = sio
+        self.ctx.socketio_path = socketio_path
+
+    def register(self, app: Any, options: dict[str, Any]) -> None:
+        self.ctx.sio.attach(app, self.ctx.socketio_path)
+        super().register(app, options)
+
+
+def _custom_data(data: dict[str, Any]) -> dict[str, Any]:
+    custom = data.get("customData")
+    return custom if isinstance(custom, dict) else {}
+
+
+class WebChatInput(InputChannel):
+    """Rasa input channel `web`: socket.io at /socket.io, widget files at /webhooks/web/static/."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "web"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        credentials = credentials or {}
+        return cls(
+            cors_allowed_origins=credentials.get("cors_allowed_origins", "*"),
+            socketio_path=credentials.get("socketio_path", "/socket.io"),
+        )
+
+    def __init__(
+        self,
+        *,
+        cors_allowed_origins: str | list[str] = "*",
+        socketio_path: str = "/socket.io",
+        store: ChannelStore | None = None,
+        signing_key: bytes | None = None,
+        limiter: RateLimiter | None = None,
+    ):
+        self.cors_allowed_origins = cors_allowed_origins
+        self.socketio_path = socketio_path
+        self._store = store
+        self._signing_key = signing_key
+        self._limiter = limiter
+        self.presence = Presence()
+        self.sio: AsyncServer | None = None
+        self.gateway: Gateway | None = None
+
+    @property
+    def store(self) -> ChannelStore:
+        if self._store is None:
+            self._store = default_store()
+        return self._store
+
+    @property
+    def signing_key(self) -> bytes:
+        if self._signing_key is None:
+            self._signing_key = token_key(Settings.from_env())
+        return self._signing_key
+
+    def get_output_channel(self) -> OutputChannel | None:
+        if self.sio is None:
+            return None
+        return WebChatOutput(self.store, self.sio, self.presence)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        sio = AsyncServer(
+            async_mode="sanic",
+            cors_allowed_origins=self.cors_allowed_origins,
+            max_http_buffer_size=MAX_SOCKET_MESSAGE_BYTES,
+        )
+        self.sio = sio
+        self.gateway = Gateway("web", self.store, self._limiter)
+        blueprint = _SocketBlueprint(sio, self.socketio_path, "klantreis_webchat", __name__)
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @blueprint.route("/static/<name:str>", methods=["GET"])
+        async def static(_: Request, name: str) -> HTTPResponse:
+            path = STATIC_FILES.get(name)
+            if path is None or not path.is_file():
+                return response.json({"error": "not found"}, status=404)
+            return await response.file(
+                path,
+                headers={"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"},
+            )
+
+        @sio.on("connect")
+        async def connect(sid: str, environ: dict, auth: Any = None) -> bool:
+            return True
+
+        @sio.on("disconnect")
+        async def disconnect(sid: str, *args: Any) -> None:
+            self.presence.leave(sid)
+
+        @sio.on("session_request")
+        async def session_request(sid: str, data: Any = None) -> None:
+            if data is None:
+                data = {}
+            if not isinstance(data, dict):
+                logger.debug("web chat: ignored a malformed session_request from %s", sid)
+                return
+            await self._start_session(sid, data.get("session_id"), _custom_data(data))
+
+        @sio.on("user_uttered")
+        async def user_uttered(sid: str, data: Any = None) -> None:
+            if not isinstance(data, dict) or not isinstance(data.get("message", ""), str):
+                logger.debug("web chat: ignored a malformed user_uttered from %s", sid)
+                return
+            session_id = self.presence.session_of(sid)
+            if session_id is None:  # a widget that skipped session_request
+                session_id = await self._start_session(
+                    sid, data.get("session_id"), _custom_data(data)
+                )
+            text = data.get("message", "")
+            await sio.emit(
+                "klantreis_user_echo",
+                {"text": str(data.get("display") or text)},
+                room=session_id,
+                skip_sid=sid,
+            )
+            ref = self._token_subject(_custom_data(data))
+            try:
+                await self.gateway.handle(  # type: ignore[union-attr]
+                    Inbound(
+                        channel="web",
+                        external_id=session_id,
+                        text=text,
+                        kind="button" if text.startswith("/") else "text",
+                    ),
+                    WebChatOutput(self.store, sio, self.presence),
+                    on_new_message,
+                    input_channel=self.name(),
+                    link=self._linker(ref),
+                )
+            except Exception:  # never let one message break the socket
+                logger.exception("web chat: could not handle a message of session %s", sid)
+
+        return blueprint
+
+    def _token_subject(self, custom: dict[str, Any]) -> str | None:
+        token = custom.get("customer_token")
+        return tokens.verify(token, self.signing_key) if token else None
+
+    def _linker(self, ref: str | None) -> Callable[[Session, ChannelIdentity], None] | None:
+        if ref is None:
+            return None
+
+        def link(session: Session, identity: ChannelIdentity) -> None:
+            customer = identities.customer_by_ref(session, ref)
+            if customer is None or _belongs_to_other(session, identity, customer):
+                return
+            if not identity.verified:
+                identities.link(session, identity, customer, "web_token")
+
+        return link
+
+    async def _start_session(self, sid: str, requested: Any, custom: dict[str, Any]) -> str:
+        """Join `sid` to its session (a new one when needed) and send it the transcript."""
+        assert self.sio is not None
+        ref = self._token_subject(custom)
+        wanted = valid_session_id(requested)
+
+        def work(session: Session) -> tuple[str, list[dict[str, Any]]]:
+            customer = identities.customer_by_ref(session, ref) if ref else None
+            session_id = wanted or new_session_id()
+            identity = identities.find_identity(session, "web", session_id)
+            if (
+                customer is not None
+                and identity is not None
+                and _belongs_to_other(session, identity, customer)
+            ):
+                # Another customer's session on a shared computer: start afresh.
+                session_id, identity = new_session_id(), None
+            if customer is not None:
+                if identity is None:
+                    identity = identities.resolve(
+                        session, "web", session_id, language=custom.get("language")
+                    )
+                if not identity.verified:
+                    identities.link(session, identity, customer, "web_token")
+            conversation_id = identities.conversation_id("web", session_id)
+            messages = timeline.conversation(session, conversation_id)
+            for message in messages:
+                if message.status == "pending":
+                    timeline.set_status(session, message, "sent")
+            return session_id, [_history_item(m) for m in messages]
+
+        session_id, history = await self.store.run(work)
+        previous = self.presence.join(sid, session_id)
+        if previous is not None:
+            await self.sio.leave_room(sid, previous)
+        await self.sio.enter_room(sid, session_id)
+        await self.sio.emit("session_confirm", session_id, room=sid)
+        await self.sio.emit("klantreis_history", {"messages": history}, room=sid)
+        return session_id
+
+
+def _belongs_to_other(session: Session, identity: ChannelIdentity, customer: Customer) -> bool:
+    owner = identities.live(session, identity.customer)
+    return bool(identity.verified) and not owner.is_anonymous and owner.id != customer.id
+
+
+def _history_item(message: Any) -> dict[str, Any]:
+    item = timeline.as_dict(message)
+    return {
+        key: item[key]
+        for key in ("author", "text", "buttons", "image", "agent_name", "at")
+        if key in item
+    }
