@@ -26,6 +26,9 @@ def test_settings(tmp_path: Path, database_url: str, offset: int = 0) -> Setting
     )
 
 
+test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
 def require_model(settings: Settings) -> Path:
     try:
         return latest_model(settings.models_dir)
