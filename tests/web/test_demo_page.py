@@ -38,7 +38,8 @@ def open_chat(page: Page, url: str) -> None:
     page.goto(url)
     if page.get_by_test_id("kr-panel").is_hidden():
         page.get_by_test_id("kr-launcher").click()
-    expect(page.get_by_test_id("kr-status")).to_have_attribute("data-state", "connected", timeout=WAIT)
+    status = page.get_by_test_id("kr-status")
+    expect(status).to_have_attribute("data-state", "connected", timeout=WAIT)
 
 
 def send(page: Page, text: str) -> None:
@@ -47,7 +48,7 @@ def send(page: Page, text: str) -> None:
 
 
 def bot_messages(page: Page):  # type: ignore[no-untyped-def]
-    return page.locator('[data-testid=kr-message][data-author=bot]')
+    return page.locator("[data-testid=kr-message][data-author=bot]")
 
 
 def test_a_shopper_chats_reloads_and_opens_a_second_tab(
@@ -96,11 +97,11 @@ def test_buttons_and_hostile_text(
         expect(bot_messages(page)).to_have_count(2, timeout=WAIT)
         expect(bot_messages(page).last).to_contain_text("8:30")
 
-        payload = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>"
+        payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
         send(page, payload)
-        expect(
-            page.locator("[data-testid=kr-message][data-author=customer]").last
-        ).to_have_text(payload, timeout=WAIT)
+        expect(page.locator("[data-testid=kr-message][data-author=customer]").last).to_have_text(
+            payload, timeout=WAIT
+        )
         expect(bot_messages(page)).to_have_count(3, timeout=WAIT)
         assert page.evaluate("window.__pwned") is None
         assert page.locator(".kr-root img[src=x]").count() == 0
