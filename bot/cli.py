@@ -162,13 +162,17 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     if _store_is_empty(settings) and not args.no_demo:
         cmd_demo(settings, args)
     train(settings)
+    from bot.agent_cli import ensure_demo_agents
+
+    logins = ensure_demo_agents(settings)
     _say("Starting the action server, the web services and Rasa (about half a minute)…")
     with running_stack(settings) as stack:
         _say(
             "\nKlantreis is running.\n"
             f"  Demo shop with the chat widget: {stack.web_url}/\n"
-            f"  Agent console:                  {stack.web_url}/agent/\n"
-            f"  REST channel: POST {stack.rasa_url}/webhooks/rest/webhook "
+            f"  Agent console:                  {stack.web_url}/agent/"
+            + (f"  (demo log-ins: {logins})\n" if logins else "\n")
+            + f"  REST channel: POST {stack.rasa_url}/webhooks/rest/webhook "
             '{"sender": "me", "message": "hoi"}\n'
             f"  Logs:         {settings.runtime_dir / 'logs'}\n"
             "  Stop with Ctrl-C."
@@ -208,6 +212,15 @@ def cmd_shell(settings: Settings, _args: argparse.Namespace) -> None:
         _stop(actions)
 
 
+def cmd_agent(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.agent_cli import AgentCommandError, run
+
+    try:
+        run(settings, args)
+    except AgentCommandError as exc:
+        raise CommandError(str(exc)) from None
+
+
 COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] = {
     "migrate": (cmd_migrate, "create or upgrade the database schema"),
     "import": (cmd_import, "import a retailer's data folder (see docs/data-format.md)"),
@@ -216,6 +229,7 @@ COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] 
     "train": (cmd_train, "train the Rasa model when training data changed"),
     "run": (cmd_run, "set up what is missing and run Rasa and the action server"),
     "shell": (cmd_shell, "chat with the bot in the terminal (rasa shell)"),
+    "agent": (cmd_agent, "agent-console accounts: add, list, disable"),
 }
 
 
@@ -234,6 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
             )
         if name == "train":
             command.add_argument("--force", action="store_true", help="retrain even if unchanged")
+        if name == "agent":
+            from bot.agent_cli import add_arguments
+
+            add_arguments(command)
         if name == "run":
             command.add_argument("--no-demo", action="store_true", help="do not load demo data")
     return parser

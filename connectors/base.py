@@ -11,54 +11,28 @@ channel; the provider's id and status are written back.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.store import identities, timeline
 from bot.store.models import ChannelIdentity
+from bot.store.units import Store
 from connectors.notices import notice
 from connectors.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 5000
-T = TypeVar("T")
 
 
-class ChannelStore:
+class ChannelStore(Store):
     """Units of work on the customer context store, run off the event loop."""
-
-    def __init__(self, sessions: sessionmaker):
-        self.sessions = sessions
-
-    @contextmanager
-    def unit(self) -> Iterator[Session]:
-        session = self.sessions()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
-
-    async def run(self, work: Callable[[Session], T]) -> T:
-        """Run `work(session)` in a worker thread and commit it."""
-
-        def unit_of_work() -> T:
-            with self.unit() as session:
-                return work(session)
-
-        return await asyncio.to_thread(unit_of_work)
 
 
 @lru_cache(maxsize=1)

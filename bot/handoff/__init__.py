@@ -1,0 +1,1 @@
+"""Human handoff: opening hours, the queue, agents, tickets and satisfaction surveys."""

@@ -1,0 +1,181 @@
+"""The handoff queue: request, claim (atomically), reassign, cancel, close, tickets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from bot.handoff.policy import HandoffPolicy
+from bot.store.models import Agent, Handoff, utcnow
+
+OPEN = ("waiting", "assigned")
+TICKETS = ("ticket",)
+REASONS = ("explicit", "complaint", "fallback", "verification", "act", "message", "timeout")
+PRIORITY = {"complaint": 1, "act": 1, "verification": 2, "explicit": 2, "fallback": 2}
+
+
+def open_handoff(session: Session, conversation_id: str) -> Handoff | None:
+    """The waiting or assigned handoff of a conversation, if any."""
+    return session.scalars(
+        select(Handoff)
+        .where(Handoff.conversation_id == conversation_id, Handoff.status.in_(OPEN))
+        .order_by(Handoff.id.desc())
+    ).first()
+
+
+def request(
+    session: Session,
+    *,
+    conversation_id: str,
+    customer_id: int,
+    channel: str,
+    language: str,
+    reason: str,
+    summary: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> Handoff:
+    """Put the conversation in the queue (once: an open handoff is returned as it is)."""
+    existing = open_handoff(session, conversation_id)
+    if existing is not None:
+        return existing
+    now = now or utcnow()
+    handoff = Handoff(
+        conversation_id=conversation_id,
+        customer_id=customer_id,
+        channel=channel,
+        language=language if language in ("nl", "en") else "nl",
+        reason=reason,
+        priority=PRIORITY.get(reason, 2),
+        status="waiting",
+        summary=summary or {},
+        requested_at=now,
+        updated_at=now,
+    )
+    session.add(handoff)
+    session.flush()
+    return handoff
+
+
+def create_ticket(
+    session: Session,
+    *,
+    conversation_id: str,
+    customer_id: int,
+    channel: str,
+    language: str,
+    reason: str,
+    message: str,
+    summary: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> Handoff:
+    """A message left for the team while nobody could take the conversation live."""
+    now = now or utcnow()
+    ticket = Handoff(
+        conversation_id=conversation_id,
+        customer_id=customer_id,
+        channel=channel,
+        language=language if language in ("nl", "en") else "nl",
+        reason=reason,
+        priority=PRIORITY.get(reason, 2),
+        status="ticket",
+        summary=summary or {},
+        message=message,
+        requested_at=now,
+        updated_at=now,
+    )
+    session.add(ticket)
+    session.flush()
+    return ticket
+
+
+def agents_online(session: Session, policy: HandoffPolicy, now: dt.datetime | None = None) -> int:
+    since = (now or utcnow()) - dt.timedelta(seconds=policy.agent_online_seconds)
+    return (
+        session.scalar(
+            select(func.count(Agent.id)).where(Agent.active.is_(True), Agent.last_seen_at >= since)
+        )
+        or 0
+    )
+
+
+def estimated_wait_minutes(
+    session: Session, policy: HandoffPolicy, now: dt.datetime | None = None
+) -> int:
+    """A plain estimate: the queue ahead, shared over the agents at work."""
+    waiting = session.scalar(select(func.count(Handoff.id)).where(Handoff.status == "waiting")) or 0
+    online = max(agents_online(session, policy, now), 1)
+    return max(2, round((waiting + 1) * policy.minutes_per_conversation / online))
+
+
+def claim(session: Session, handoff_id: int, agent_id: int, now: dt.datetime | None = None) -> bool:
+    """Take a waiting conversation or an unowned ticket. Exactly one of two racing agents wins:
+    the update only matches while nobody owns it."""
+    now = now or utcnow()
+    waiting = session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff_id, Handoff.status == "waiting", Handoff.agent_id.is_(None))
+        .values(status="assigned", agent_id=agent_id, claimed_at=now, updated_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    if waiting.rowcount == 1:
+        return True
+    ticket = session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff_id, Handoff.status == "ticket", Handoff.agent_id.is_(None))
+        .values(agent_id=agent_id, claimed_at=now, updated_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    return ticket.rowcount == 1
+
+
+def reassign(
+    session: Session, handoff: Handoff, agent_id: int, now: dt.datetime | None = None
+) -> None:
+    """A supervisor gives a conversation or ticket to another agent."""
+    now = now or utcnow()
+    handoff.agent_id = agent_id
+    if handoff.status == "waiting":
+        handoff.status = "assigned"
+    handoff.claimed_at = handoff.claimed_at or now
+    handoff.updated_at = now
+    session.flush()
+
+
+def cancel_waiting(session: Session, conversation_id: str) -> Handoff | None:
+    """The customer stopped waiting: only a handoff nobody took yet can be cancelled."""
+    handoff = open_handoff(session, conversation_id)
+    if handoff is None or handoff.status != "waiting":
+        return None
+    close(session, handoff, "cancelled")
+    return handoff
+
+
+def close(session: Session, handoff: Handoff, status: str, now: dt.datetime | None = None) -> None:
+    """resolved | returned (to the bot) | cancelled | answered (a ticket)."""
+    now = now or utcnow()
+    handoff.status = status
+    handoff.closed_at = now
+    handoff.updated_at = now
+    session.flush()
+
+
+def overdue(
+    session: Session, policy: HandoffPolicy, now: dt.datetime | None = None
+) -> list[Handoff]:
+    """Waiting longer than the retailer allows: to be turned into messages for the team."""
+    limit = (now or utcnow()) - dt.timedelta(minutes=policy.max_wait_minutes)
+    return list(
+        session.scalars(
+            select(Handoff).where(Handoff.status == "waiting", Handoff.requested_at < limit)
+        )
+    )
+
+
+def to_ticket(session: Session, handoff: Handoff, now: dt.datetime | None = None) -> None:
+    handoff.status = "ticket"
+    handoff.reason = "timeout" if handoff.reason != "message" else handoff.reason
+    handoff.updated_at = now or utcnow()
+    session.flush()
