@@ -43,6 +43,14 @@ class RateLimiter:
             self._buckets.popitem(last=False)
         return allowed
 
+    def exhausted(self, sender: str, now: float | None = None) -> bool:
+        """True while `sender` has used up its allowance (without using any of it)."""
+        bucket = self._buckets.get(sender)
+        if bucket is None:
+            return False
+        now = time.monotonic() if now is None else now
+        return min(self.burst, bucket.tokens + (now - bucket.updated) * self.per_second) < 1
+
     def first_refusal(self, sender: str) -> bool:
         """True once per flood, so the sender is told to slow down once, not per message."""
         bucket = self._buckets.get(sender)

@@ -36,3 +36,12 @@ def test_memory_stays_bounded() -> None:
     for n in range(1000):
         limiter.allow(f"s{n}", now=0.0)
     assert len(limiter._buckets) == 100
+
+
+def test_checking_does_not_use_the_allowance() -> None:
+    limiter = RateLimiter(burst=2, per_second=1.0)
+    assert not limiter.exhausted("a", now=0.0)
+    limiter.allow("a", now=0.0)
+    limiter.allow("a", now=0.0)
+    assert limiter.exhausted("a", now=0.5)
+    assert not limiter.exhausted("a", now=1.1)

@@ -143,7 +143,7 @@ def console_blueprint(
         if len(username) > 64 or len(password) > 1024:
             return response.json({"error": "invalid"}, status=401)
         key = f"{request.remote_addr or request.ip}:{username.strip().lower()}"
-        if not login_limiter.allow(key):
+        if login_limiter.exhausted(key):  # only failed attempts count
             return response.json({"error": "too_many"}, status=429)
 
         def work(session: Session) -> tuple[str, dict[str, Any]] | None:
@@ -155,6 +155,7 @@ def console_blueprint(
 
         found = await store.run(work)
         if found is None:
+            login_limiter.allow(key)
             logger.info("console: failed log-in for %r", username.strip().lower()[:64])
             return response.json({"error": "invalid"}, status=401)
         token, agent = found
