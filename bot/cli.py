@@ -221,6 +221,32 @@ def cmd_agent(settings: Settings, args: argparse.Namespace) -> None:
         raise CommandError(str(exc)) from None
 
 
+def cmd_notify(settings: Settings, args: argparse.Namespace) -> None:
+    import asyncio
+    import os
+
+    from bot.services.console.live import LiveFeed
+    from bot.services.console.proactive import send_proactive
+    from bot.services.console.rasa_api import RasaApi, RasaUnavailable
+    from bot.store.db import make_session_factory
+    from bot.store.units import Store
+
+    entities = dict(item.split("=", 1) for item in args.entity if "=" in item)
+    store = Store(make_session_factory(_engine(settings)))
+    rasa = RasaApi(f"http://127.0.0.1:{settings.rasa_port}", os.environ.get("KLANTREIS_RASA_TOKEN"))
+    try:
+        outcome = asyncio.run(
+            send_proactive(store, rasa, LiveFeed(store), args.conversation, args.intent, entities)
+        )
+    except (ValueError, RasaUnavailable) as exc:
+        raise CommandError(str(exc)) from None
+    _say(
+        "Sent to the customer."
+        if outcome == "sent"
+        else "An agent has this conversation: it went to them as a note."
+    )
+
+
 COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] = {
     "migrate": (cmd_migrate, "create or upgrade the database schema"),
     "import": (cmd_import, "import a retailer's data folder (see docs/data-format.md)"),
@@ -230,6 +256,7 @@ COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] 
     "run": (cmd_run, "set up what is missing and run Rasa and the action server"),
     "shell": (cmd_shell, "chat with the bot in the terminal (rasa shell)"),
     "agent": (cmd_agent, "agent-console accounts: add, list, disable"),
+    "notify": (cmd_notify, "send a proactive message (an intent) into a channel conversation"),
 }
 
 
@@ -252,6 +279,10 @@ def build_parser() -> argparse.ArgumentParser:
             from bot.agent_cli import add_arguments
 
             add_arguments(command)
+        if name == "notify":
+            command.add_argument("conversation", help="e.g. whatsapp:+31612345678 or web:<id>")
+            command.add_argument("intent", help="the intent to trigger, e.g. greet")
+            command.add_argument("--entity", action="append", default=[], help="name=value")
         if name == "run":
             command.add_argument("--no-demo", action="store_true", help="do not load demo data")
     return parser

@@ -55,6 +55,18 @@ class RasaApi:
             {"name": action},
         )
 
+    async def trigger_intent(
+        self,
+        conversation_id: str,
+        intent: str,
+        entities: dict[str, Any] | None,
+        output_channel: str,
+    ) -> None:
+        await self._post(
+            self._url(conversation_id, "trigger_intent", output_channel=output_channel),
+            {"name": intent, "entities": entities or {}},
+        )
+
     async def tracker(self, conversation_id: str) -> dict[str, Any] | None:
         """The live tracker (latest events only), or None when Rasa does not answer quickly."""
         url = self._url(conversation_id, "tracker", include_events="AFTER_RESTART")
