@@ -16,7 +16,7 @@ help: ## list the targets
 setup: ## create .venv and install the locked dependencies (idempotent)
 	@bash scripts/setup.sh
 
-run: setup ## start the bot: database, demo shop, model, Rasa and the action server
+run: setup ## start everything: demo shop page + widget, agent console, Rasa, action server
 	@$(BIN)/klantreis run
 
 test: setup ## everything CI runs: lint, data validation, training, all tests
