@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import datetime as dt
 import subprocess
 import sys
@@ -165,6 +166,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     from bot.agent_cli import ensure_demo_agents
 
     logins = ensure_demo_agents(settings)
+    _register_telegram_webhook()
     _say("Starting the action server, the web services and Rasa (about half a minute)…")
     with running_stack(settings) as stack:
         _say(
@@ -184,6 +186,24 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
             _say("\nStopping…")
             return
         raise CommandError(f"A process stopped unexpectedly; see {settings.runtime_dir / 'logs'}")
+
+
+def _register_telegram_webhook() -> None:
+    """With TELEGRAM_MODE=webhook and KLANTREIS_PUBLIC_URL set, tell Telegram where to post."""
+    if not os.environ.get("TELEGRAM_BOT_TOKEN"):
+        return
+    from connectors.telegram.webhook_setup import setup_from_env
+
+    try:
+        line = setup_from_env()
+    except Exception as exc:  # Telegram unreachable: the bot still runs, the operator is told
+        _say(
+            f"Could not register the Telegram webhook ({exc.__class__.__name__}); run "
+            "`python -m connectors.telegram.webhook_setup` once Telegram is reachable."
+        )
+        return
+    if line:
+        _say(line)
 
 
 def cmd_shell(settings: Settings, _args: argparse.Namespace) -> None:

@@ -167,7 +167,8 @@ class WebChatInput(InputChannel):
                 session_id = await self._start_session(
                     sid, data.get("session_id"), _custom_data(data)
                 )
-            text = data.get("message", "")
+            # "/intent{…}" would let a shopper steer Rasa directly: our buttons send plain text.
+            text = data.get("message", "").lstrip("/")
             await sio.emit(
                 "klantreis_user_echo",
                 {"text": str(data.get("display") or text)},
@@ -181,7 +182,7 @@ class WebChatInput(InputChannel):
                         channel="web",
                         external_id=session_id,
                         text=text,
-                        kind="button" if text.startswith("/") else "text",
+                        kind="button" if data.get("display") else "text",
                     ),
                     WebChatOutput(self.store, sio, self.presence),
                     on_new_message,
