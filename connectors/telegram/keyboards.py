@@ -1,0 +1,95 @@
+"""Quick replies as Telegram keyboards, and reading back which button was pressed.
+
+Telegram returns at most 64 bytes of `callback_data`, and a modified client can send any
+bytes it likes. So a button carries only a reference, `b:<timeline message id>:<index>`, and
+the payload is read from the recorded outbound message, which must belong to the very chat
+the press came from.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.orm import Session
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+
+from bot.store.models import ContactMessage
+from connectors.notices import notice
+
+_REFERENCE = re.compile(r"b:([1-9][0-9]{0,18}):([0-9]{1,3})")
+MAX_TITLE = 64  # Telegram shows a button title on one line; longer ones are cut
+# Sent with the share-my-number keyboard (a Telegram message needs text to carry a keyboard).
+SHARE_PHONE_PROMPT = {
+    "nl": "Wil je dat ik je herken, ook bij je bestellingen? Deel dan je telefoonnummer met de "
+    "knop hieronder.",
+    "en": "Would you like me to recognise you, for your orders too? Then share your phone number "
+    "with the button below.",
+}
+
+
+def button_reference(record_id: int, index: int) -> str:
+    return f"b:{record_id}:{index}"
+
+
+def parse_button_reference(data: object) -> tuple[int, int] | None:
+    """(timeline message id, button index) from callback data, or None if it is not ours."""
+    if not isinstance(data, str):
+        return None
+    match = _REFERENCE.fullmatch(data)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def inline_keyboard(record_id: int, buttons: list[dict[str, str]]) -> InlineKeyboardMarkup:
+    """One button per row: titles stay readable on a phone."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    (button["title"] or button["payload"])[:MAX_TITLE],
+                    callback_data=button_reference(record_id, index),
+                )
+            ]
+            for index, button in enumerate(buttons)
+        ]
+    )
+
+
+def share_phone_keyboard(language: str | None) -> ReplyKeyboardMarkup:
+    """The one-button keyboard that shares the customer's own, Telegram-verified number."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(notice("share_phone", language), request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def share_phone_prompt(language: str | None) -> str:
+    return SHARE_PHONE_PROMPT.get(language or "nl", SHARE_PHONE_PROMPT["nl"])
+
+
+def remove_keyboard() -> ReplyKeyboardRemove:
+    return ReplyKeyboardRemove()
+
+
+def resolve_button(
+    session: Session, conversation_id: str, record_id: int, index: int
+) -> tuple[str, str] | None:
+    """(title, payload) of a button the bot sent in this conversation; None otherwise."""
+    message = session.get(ContactMessage, record_id)
+    if message is None or message.direction != "out":
+        return None
+    if message.conversation_id != conversation_id:
+        return None
+    buttons = (message.payload or {}).get("buttons")
+    if not isinstance(buttons, list) or not 0 <= index < len(buttons):
+        return None
+    button = buttons[index]
+    if not isinstance(button, dict) or not isinstance(button.get("payload"), str):
+        return None
+    return str(button.get("title") or button["payload"]), button["payload"]

@@ -1,0 +1,161 @@
+"""Sending to a Telegram chat: plain text (split at 4096), photos, and keyboards.
+
+Every message is plain text, never `parse_mode`, so nothing a customer typed (and an agent
+or the bot repeats) can turn into markup or links.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from sqlalchemy.orm import Session
+from telegram import Bot, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from telegram.constants import MessageLimit
+from telegram.error import RetryAfter
+
+from bot.store import identities
+from connectors.base import ChannelStore, Delivery, Outbound, RecordingOutput
+from connectors.telegram.keyboards import inline_keyboard
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096, counted in UTF-16 code units
+MAX_RETRY_AFTER = 5.0  # seconds we wait once when Telegram asks us to slow down
+AGENT_LABEL = {"nl": "klantenservice", "en": "customer service"}
+ReplyMarkup = ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """`text` in pieces Telegram accepts, cut at a paragraph, line or word where possible."""
+    pieces: list[str] = []
+    rest = text
+    while _utf16_length(rest) > limit:
+        # The longest prefix within the limit (in code points; emoji count as two units).
+        cut = limit
+        while _utf16_length(rest[:cut]) > limit:
+            cut -= 1
+        window = rest[:cut]
+        for separator in ("\n\n", "\n", " "):
+            at = window.rfind(separator)
+            if at > limit // 2:
+                cut = at
+                break
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest.strip():
+        pieces.append(rest.rstrip())
+    return pieces
+
+
+def chat_of(recipient_id: str) -> int | None:
+    """The Telegram chat id in a sender id `telegram:<chat id>`; None for anything else."""
+    parts = identities.split_conversation_id(recipient_id)
+    if parts is None or parts[0] != "telegram":
+        return None
+    try:
+        return int(parts[1])
+    except ValueError:
+        return None
+
+
+class TelegramOutput(RecordingOutput):
+    """Rasa's output channel `telegram`: records each message, then sends it with PTB.
+
+    `reply_markup` is a reply keyboard (share-my-number, or its removal) for the first plain
+    message this output sends: one output is made per inbound update, so it goes with the
+    answer to that update.
+    """
+
+    channel = "telegram"
+
+    def __init__(self, bot: Bot, store: ChannelStore, *, reply_markup: ReplyMarkup | None = None):
+        super().__init__(store)
+        self.bot = bot
+        self.reply_markup = reply_markup
+        # What recording learnt about a message, for its delivery: (timeline id, language).
+        self._recorded: dict[int, tuple[int | None, str | None]] = {}
+
+    @classmethod
+    def name(cls) -> str:
+        return "telegram"
+
+    def _record(self, session: Session, recipient_id: str, outbound: Outbound) -> int | None:
+        record_id = super()._record(session, recipient_id, outbound)
+        language = None
+        if outbound.author == "agent":
+            parts = identities.split_conversation_id(recipient_id)
+            identity = identities.find_identity(session, *parts) if parts else None
+            if identity is not None:
+                language = identities.live(session, identity.customer).language
+        # Keyed by the object: the base class delivers this very Outbound next.
+        self._recorded[id(outbound)] = (record_id, language)
+        return record_id
+
+    async def deliver(self, recipient_id: str, message: Outbound) -> Delivery:
+        record_id, language = self._recorded.pop(id(message), (None, None))
+        chat_id = chat_of(recipient_id)
+        if chat_id is None:
+            return Delivery("failed", error_code="bad_recipient")
+        text = message.text
+        if message.author == "agent" and text:
+            label = AGENT_LABEL.get(language or "nl", AGENT_LABEL["nl"])
+            author = f"{message.agent_name} ({label})" if message.agent_name else label.capitalize()
+            text = f"{author}: {text}"
+        keyboard: InlineKeyboardMarkup | None = None
+        if message.buttons:
+            if record_id is not None:
+                keyboard = inline_keyboard(record_id, message.buttons)
+            else:  # nothing to resolve a press against: offer the choices as text
+                choices = "\n".join(f"• {b['title'] or b['payload']}" for b in message.buttons)
+                text = f"{text}\n\n{choices}" if text else choices
+        if keyboard is not None and not text and not message.image:
+            text = "👇"  # Telegram needs something to hang the buttons on
+        sent: list[Message] = []
+        pieces = split_text(text) if text else []
+        if message.image:
+            sent.append(
+                await self._call(
+                    self.bot.send_photo,
+                    chat_id=chat_id,
+                    photo=message.image,
+                    reply_markup=None if pieces else keyboard or self._take_reply_markup(),
+                )
+            )
+            if not pieces:
+                keyboard = None
+        for number, piece in enumerate(pieces, start=1):
+            last = number == len(pieces)
+            markup: Any = keyboard if last and keyboard is not None else None
+            if markup is None and last:
+                markup = self._take_reply_markup()
+            sent.append(
+                await self._call(
+                    self.bot.send_message, chat_id=chat_id, text=piece, reply_markup=markup
+                )
+            )
+        if not sent:
+            return Delivery("failed", error_code="empty")
+        return Delivery("sent", provider_id=f"{chat_id}:{sent[-1].message_id}")
+
+    def _take_reply_markup(self) -> ReplyMarkup | None:
+        markup, self.reply_markup = self.reply_markup, None
+        return markup
+
+    @staticmethod
+    async def _call(method: Any, **kwargs: Any) -> Message:
+        """One Bot API call; when Telegram asks to wait a moment, wait once and retry."""
+        try:
+            return await method(**kwargs)
+        except RetryAfter as exc:
+            delay = exc.retry_after
+            seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
+            if seconds > MAX_RETRY_AFTER:
+                raise
+            await asyncio.sleep(seconds)
+            return await method(**kwargs)
