@@ -1,0 +1,278 @@
+"""Bot and agent messages to a customer on WhatsApp, inside or outside the 24-hour window.
+
+Inside the window the message goes out as free text (buttons as numbered options, long text
+split, an image as media). Outside it, with TWILIO_CONTENT_SID set, the approved template is
+sent once and the real message waits on the timeline as `pending`; when the customer answers,
+the window reopens and pending messages go out first, in order. Without a template the
+message fails with error code `outside_window`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from functools import partial
+from weakref import WeakValueDictionary
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from bot.store import identities, timeline
+from bot.store.models import ContactMessage, utcnow
+from connectors.base import ChannelStore, Delivery, Outbound, RecordingOutput
+from connectors.whatsapp.client import OUTSIDE_WINDOW_CODES, Sent, TwilioSender
+from connectors.whatsapp.config import WhatsAppConfig
+from connectors.whatsapp.render import render, split_body
+from connectors.whatsapp.window import WINDOW, within_window
+
+CHANNEL = "whatsapp"
+# The template's {{1}} when we do not know the customer's first name.
+NAME_FALLBACK = {"nl": "daar", "en": "there"}
+
+Locks = MutableMapping[str, asyncio.Lock]
+
+
+def new_locks() -> Locks:
+    return WeakValueDictionary()
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """What deciding how to reach one conversation needs, read in one unit of work."""
+
+    phone: str
+    customer_id: int | None
+    language: str
+    first_name: str | None
+    window_open: bool
+    template_waiting: bool  # a template went out and the customer has not answered yet
+
+
+def phone_of(recipient_id: str) -> str | None:
+    parts = identities.split_conversation_id(recipient_id)
+    if parts is None or parts[0] != CHANNEL:
+        return None
+    phone = identities.normalise_phone(parts[1])
+    return phone if phone == parts[1] else None
+
+
+def outbound_of(message: ContactMessage) -> Outbound:
+    payload = message.payload or {}
+    return Outbound(
+        text=message.text or "",
+        buttons=list(payload.get("buttons") or []),
+        image=payload.get("image"),
+        author=message.author if message.author in ("bot", "agent") else "bot",
+        agent_name=payload.get("agent_name"),
+    )
+
+
+def _template_waiting(session: Session, conversation_id: str, now: dt.datetime) -> bool:
+    for message in reversed(timeline.conversation(session, conversation_id, limit=50)):
+        if message.direction == "in":
+            return False
+        if (message.payload or {}).get("kind") == "template":
+            return message.status not in timeline.FINAL_FAILURES and (
+                now - message.created_at < WINDOW
+            )
+    return False
+
+
+def read_recipient(session: Session, conversation_id: str, phone: str) -> Recipient:
+    identity = identities.find_identity(session, CHANNEL, phone)
+    known = identities.customer_by_phone(session, phone)
+    if identity is None:
+        language = known.language if known is not None else "nl"
+        first_name = known.first_name if known is not None else None
+        return Recipient(phone, None, language or "nl", first_name, False, False)
+    who = identities.who(session, identity)
+    language = who.language or "nl"
+    first_name = who.first_name
+    if first_name is None and known is not None:  # not verified yet, but it is their number
+        language, first_name = known.language or language, known.first_name
+    now = utcnow()
+    return Recipient(
+        phone=phone,
+        customer_id=who.customer_id,
+        language=language,
+        first_name=first_name,
+        window_open=within_window(session, who.customer_id, now),
+        template_waiting=_template_waiting(session, conversation_id, now),
+    )
+
+
+class WhatsAppOutput(RecordingOutput):
+    """Rasa output channel `whatsapp`; the recipient id is `whatsapp:+316…`."""
+
+    channel = CHANNEL
+
+    def __init__(
+        self,
+        store: ChannelStore,
+        config: WhatsAppConfig,
+        sender: TwilioSender,
+        locks: Locks | None = None,
+    ):
+        super().__init__(store)
+        self.config = config
+        self.sender = sender
+        self.locks = locks if locks is not None else new_locks()
+
+    def __repr__(self) -> str:
+        return f"WhatsAppOutput({self.config!r})"
+
+    def _lock(self, conversation_id: str) -> asyncio.Lock:
+        lock = self.locks.get(conversation_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self.locks[conversation_id] = lock
+        return lock
+
+    def _record(self, session: Session, recipient_id: str, outbound: Outbound) -> int | None:
+        # A proactive message to a number that never wrote still belongs on a timeline, so it
+        # can wait as pending: give the number its (anonymous) customer now.
+        phone = phone_of(recipient_id)
+        if phone is not None:
+            identities.resolve(session, CHANNEL, phone)
+        return super()._record(session, recipient_id, outbound)
+
+    async def deliver(self, recipient_id: str, message: Outbound) -> Delivery:
+        phone = phone_of(recipient_id)
+        if phone is None:
+            return Delivery("failed", error_code="bad_recipient")
+        async with self._lock(recipient_id):
+            recipient = await self.store.run(
+                lambda session: read_recipient(session, recipient_id, phone)
+            )
+            if recipient.window_open:
+                await self._flush(recipient_id, recipient.language)
+                sent = await self._send_free_text(phone, message, recipient.language)
+                if not (sent.error_code in OUTSIDE_WINDOW_CODES and self.config.content_sid):
+                    return Delivery(sent.status, sent.sid, sent.error_code)
+            return await self._outside_window(recipient_id, recipient)
+
+    async def flush_pending(self, conversation_id: str) -> int:
+        """Send the messages waiting for this conversation's window to reopen, oldest first."""
+        phone = phone_of(conversation_id)
+        if phone is None:
+            return 0
+        async with self._lock(conversation_id):
+            recipient = await self.store.run(
+                lambda session: read_recipient(session, conversation_id, phone)
+            )
+            if not recipient.window_open:
+                return 0
+            return await self._flush(conversation_id, recipient.language)
+
+    async def requeue(self, message_id: int) -> None:
+        """Twilio said a free-text message was outside the window after all: keep it pending
+        and ask the customer to answer with the template."""
+        if not self.config.content_sid:
+            return  # without a template the message stays failed (`outside_window` in effect)
+        conversation_id = await self.store.run(lambda session: _to_pending(session, message_id))
+        phone = phone_of(conversation_id or "")
+        if conversation_id is None or phone is None:
+            return
+        async with self._lock(conversation_id):
+            recipient = await self.store.run(
+                lambda session: read_recipient(session, conversation_id, phone)
+            )
+            if not recipient.template_waiting:
+                await self._send_template(conversation_id, recipient)
+
+    async def _send_free_text(self, phone: str, message: Outbound, language: str) -> Sent:
+        parts = split_body(render(message, language)) or [""]
+        sent = Sent("failed", error_code="empty")
+        for index, part in enumerate(parts):
+            media = [message.image] if message.image and index == 0 else None
+            if not part and not media:
+                continue
+            sent = await self.sender.send(f"whatsapp:{phone}", body=part or None, media_url=media)
+            if not sent.ok:
+                break
+        return sent
+
+    async def _flush(self, conversation_id: str, language: str) -> int:
+        phone = phone_of(conversation_id) or ""
+        count = 0
+        while True:
+            claimed = await self.store.run(lambda session: _claim_pending(session, conversation_id))
+            if claimed is None:
+                return count
+            record_id, outbound = claimed
+            sent = await self._send_free_text(phone, outbound, language)
+            if sent.error_code in OUTSIDE_WINDOW_CODES:
+                delivery = Delivery("pending")  # the window is closed after all: keep waiting
+            else:
+                delivery = Delivery(sent.status, sent.sid, sent.error_code)
+            await self.store.run(partial(self._update, record_id=record_id, delivery=delivery))
+            if delivery.status == "pending":
+                return count
+            count += 1
+
+    async def _outside_window(self, conversation_id: str, recipient: Recipient) -> Delivery:
+        if not self.config.content_sid:
+            return Delivery("failed", error_code="outside_window")
+        if recipient.template_waiting:
+            return Delivery("pending")
+        sent = await self._send_template(conversation_id, recipient)
+        if not sent.ok:
+            return Delivery("failed", error_code=sent.error_code)
+        return Delivery("pending")
+
+    async def _send_template(self, conversation_id: str, recipient: Recipient) -> Sent:
+        name = recipient.first_name or NAME_FALLBACK.get(recipient.language, "daar")
+        sent = await self.sender.send(
+            f"whatsapp:{recipient.phone}",
+            content_sid=self.config.content_sid,
+            content_variables={"1": name},
+        )
+        if recipient.customer_id is not None:
+            customer_id = recipient.customer_id
+            await self.store.run(
+                lambda session: _record_template(
+                    session, customer_id, conversation_id, self.config.content_sid or "", sent
+                )
+            )
+        return sent
+
+
+def _claim_pending(session: Session, conversation_id: str) -> tuple[int, Outbound] | None:
+    """Take the oldest pending message of the conversation, so no other worker sends it too."""
+    for message in timeline.pending(session, conversation_id):
+        claimed = session.execute(
+            update(ContactMessage)
+            .where(ContactMessage.id == message.id, ContactMessage.status == "pending")
+            .values(status="queued", status_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount == 1:
+            return message.id, outbound_of(message)
+    return None
+
+
+def _to_pending(session: Session, message_id: int) -> str | None:
+    message = session.get(ContactMessage, message_id)
+    if message is None or (message.payload or {}).get("kind") == "template":
+        return None
+    message.status, message.status_at = "pending", utcnow()
+    return str(message.conversation_id)
+
+
+def _record_template(
+    session: Session, customer_id: int, conversation_id: str, content_sid: str, sent: Sent
+) -> None:
+    record = timeline.record_outbound(
+        session,
+        customer_id=customer_id,
+        conversation_id=conversation_id,
+        channel=CHANNEL,
+        text=f"[template {content_sid}]",
+        author="system",
+        payload={"kind": "template", "template": content_sid},
+    )
+    timeline.set_status(
+        session, record, sent.status, provider_id=sent.sid, error_code=sent.error_code
+    )
