@@ -243,17 +243,17 @@ def cmd_agent(settings: Settings, args: argparse.Namespace) -> None:
 
 def cmd_notify(settings: Settings, args: argparse.Namespace) -> None:
     import asyncio
-    import os
 
     from bot.services.console.live import LiveFeed
     from bot.services.console.proactive import send_proactive
     from bot.services.console.rasa_api import RasaApi, RasaUnavailable
+    from bot.settings import rasa_token
     from bot.store.db import make_session_factory
     from bot.store.units import Store
 
     entities = dict(item.split("=", 1) for item in args.entity if "=" in item)
     store = Store(make_session_factory(_engine(settings)))
-    rasa = RasaApi(f"http://127.0.0.1:{settings.rasa_port}", os.environ.get("KLANTREIS_RASA_TOKEN"))
+    rasa = RasaApi(f"http://127.0.0.1:{settings.rasa_port}", rasa_token(settings))
     try:
         outcome = asyncio.run(
             send_proactive(store, rasa, LiveFeed(store), args.conversation, args.intent, entities)

@@ -54,17 +54,9 @@ class Settings:
         )
 
 
-def token_key(settings: Settings, environ: dict[str, str] | None = None) -> bytes:
-    """The key that signs customer tokens: KLANTREIS_TOKEN_KEY, else one made for this install.
-
-    The generated key lives in the runtime folder (mode 600), so every process of one
-    installation shares it and it survives restarts; production sets KLANTREIS_TOKEN_KEY.
-    """
-    env = os.environ if environ is None else environ
-    configured = env.get("KLANTREIS_TOKEN_KEY", "")
-    if configured:
-        return configured.encode("utf-8")
-    path = settings.runtime_dir / "token.key"
+def _runtime_secret(settings: Settings, filename: str) -> str:
+    """A random secret made once for this installation, in the runtime folder (mode 600)."""
+    path = settings.runtime_dir / filename
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -74,4 +66,27 @@ def token_key(settings: Settings, environ: dict[str, str] | None = None) -> byte
         else:
             with os.fdopen(descriptor, "w", encoding="ascii") as handle:
                 handle.write(secrets.token_hex(32))
-    return path.read_text(encoding="ascii").strip().encode("ascii")
+    return path.read_text(encoding="ascii").strip()
+
+
+def token_key(settings: Settings, environ: dict[str, str] | None = None) -> bytes:
+    """The key that signs customer tokens: KLANTREIS_TOKEN_KEY, else one made for this install.
+
+    The generated key lives in the runtime folder, so every process of one installation shares
+    it and it survives restarts; production sets KLANTREIS_TOKEN_KEY.
+    """
+    env = os.environ if environ is None else environ
+    configured = env.get("KLANTREIS_TOKEN_KEY", "")
+    if configured:
+        return configured.encode("utf-8")
+    return _runtime_secret(settings, "token.key").encode("ascii")
+
+
+def rasa_token(settings: Settings, environ: dict[str, str] | None = None) -> str:
+    """The token Rasa's HTTP API requires (`--auth-token`): KLANTREIS_RASA_TOKEN, else generated.
+
+    Without it anyone who reaches Rasa's port could make the bot message any customer through
+    `/conversations/<id>/trigger_intent`.
+    """
+    env = os.environ if environ is None else environ
+    return env.get("KLANTREIS_RASA_TOKEN", "") or _runtime_secret(settings, "rasa.token")

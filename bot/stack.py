@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.rasa_config import write_credentials, write_endpoints
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT, Settings, rasa_token
 
 
 class StackError(Exception):
@@ -102,6 +102,12 @@ class Stack:
     action_url: str
     web_url: str
     processes: list[subprocess.Popen]
+    rasa_token: str = ""
+
+    def api_url(self, path: str) -> str:
+        """A URL of Rasa's HTTP API, with the auth token it requires."""
+        separator = "&" if "?" in path else "?"
+        return f"{self.rasa_url}{path}{separator}token={self.rasa_token}"
 
 
 @contextmanager
@@ -123,6 +129,7 @@ def running_stack(
     model = model or latest_model(settings.models_dir)
     env = child_env(settings, extra_env)
     credentials = write_credentials(settings, env)
+    token = rasa_token(settings, env)
     processes: list[subprocess.Popen] = []
     try:
         action_log = logs / "actions.log"
@@ -146,6 +153,8 @@ def running_stack(
                     str(settings.rasa_port),
                     "--cors",
                     "*",
+                    "--auth-token",
+                    token,
                 ],
                 env,
                 rasa_log,
@@ -158,8 +167,16 @@ def running_stack(
         web_url = f"http://127.0.0.1:{settings.web_port}"
         wait_for(f"{action_url}/health", processes[0], timeout, action_log, "The action server")
         wait_for(f"{web_url}/health", processes[2], timeout, web_log, "The web services")
-        wait_for(f"{rasa_url}/status", processes[1], timeout, rasa_log, "The Rasa server")
-        yield Stack(rasa_url=rasa_url, action_url=action_url, web_url=web_url, processes=processes)
+        wait_for(
+            f"{rasa_url}/status?token={token}", processes[1], timeout, rasa_log, "The Rasa server"
+        )
+        yield Stack(
+            rasa_url=rasa_url,
+            action_url=action_url,
+            web_url=web_url,
+            processes=processes,
+            rasa_token=token,
+        )
     finally:
         for process in reversed(processes):
             _stop(process)

@@ -14,7 +14,7 @@ from bot.services.console.expiry import run_expiry
 from bot.services.console.live import LiveFeed
 from bot.services.console.rasa_api import RasaApi
 from bot.services.demo import demo_blueprint
-from bot.settings import Settings
+from bot.settings import Settings, rasa_token
 from bot.store.db import make_engine, make_session_factory
 from bot.store.units import Store
 
@@ -24,9 +24,7 @@ def create_app(settings: Settings, name: str = "klantreis_services") -> Sanic:
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.RESPONSE_TIMEOUT = 3600  # the console's live stream stays open
     store = Store(make_session_factory(make_engine(settings.database_url)))
-    rasa = RasaApi(
-        f"http://127.0.0.1:{settings.rasa_port}", os.environ.get("KLANTREIS_RASA_TOKEN") or None
-    )
+    rasa = RasaApi(f"http://127.0.0.1:{settings.rasa_port}", rasa_token(settings))
     feed = LiveFeed(store)
     app.ctx.store, app.ctx.rasa, app.ctx.feed = store, rasa, feed
     app.blueprint(demo_blueprint(settings))

@@ -141,7 +141,9 @@ def test_trigger_intent_reaches_the_chat(live: Any, fake: FakeTelegram) -> None:
     before = len(fake.sent_texts(TRIGGERED))
 
     status, _ = post(
-        f"{stack.rasa_url}/conversations/telegram:{TRIGGERED}/trigger_intent?output_channel=telegram",
+        stack.api_url(
+            f"/conversations/telegram:{TRIGGERED}/trigger_intent?output_channel=telegram"
+        ),
         {"name": "greet"},
     )
 
@@ -151,7 +153,7 @@ def test_trigger_intent_reaches_the_chat(live: Any, fake: FakeTelegram) -> None:
 
     # A chat the bot never met: Telegram says "chat not found", nothing breaks.
     status, _ = post(
-        f"{stack.rasa_url}/conversations/telegram:999999/trigger_intent?output_channel=telegram",
+        stack.api_url("/conversations/telegram:999999/trigger_intent?output_channel=telegram"),
         {"name": "greet"},
     )
     assert status == 200

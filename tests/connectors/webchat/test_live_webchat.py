@@ -39,7 +39,7 @@ def token_for(settings: Settings, ref: str, ttl: int = 600) -> str:
 
 def trigger(bot: Stack, conversation: str, intent: str) -> None:
     request = urllib.request.Request(
-        f"{bot.rasa_url}/conversations/{conversation}/trigger_intent?output_channel=web",
+        bot.api_url(f"/conversations/{conversation}/trigger_intent?output_channel=web"),
         data=json.dumps({"name": intent}).encode(),
         headers={"Content-Type": "application/json"},
     )

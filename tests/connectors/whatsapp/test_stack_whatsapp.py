@@ -67,8 +67,9 @@ class Live:
 
     def trigger(self, phone: str, intent: str) -> None:
         request = urllib.request.Request(
-            f"{self.stack.rasa_url}/conversations/whatsapp:{phone}/trigger_intent"
-            "?output_channel=whatsapp",
+            self.stack.api_url(
+                f"/conversations/whatsapp:{phone}/trigger_intent?output_channel=whatsapp"
+            ),
             data=json.dumps({"name": intent}).encode(),
             headers={"Content-Type": "application/json"},
         )
