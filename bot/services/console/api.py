@@ -41,7 +41,6 @@ from connectors.ratelimit import RateLimiter
 logger = logging.getLogger(__name__)
 CONSOLE_DIR = PROJECT_ROOT / "web" / "agent"
 MAX_REPLY = 2000
-WHATSAPP_WINDOW = dt.timedelta(hours=24)
 KEEPALIVE_SECONDS = 15
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; "
@@ -80,9 +79,10 @@ def agent_dict(agent: Agent, csrf: str | None = None) -> dict[str, Any]:
 def whatsapp_window(session: Session, handoff: Handoff) -> dict[str, bool] | None:
     if handoff.channel != "whatsapp":
         return None
-    last = timeline.last_inbound_at(session, handoff.customer_id, "whatsapp")
+    from connectors.whatsapp import within_window
+
     return {
-        "open": last is not None and utcnow() - last < WHATSAPP_WINDOW,
+        "open": within_window(session, handoff.customer_id),
         "template": bool(os.environ.get("TWILIO_CONTENT_SID")),
     }
 
