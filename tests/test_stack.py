@@ -51,7 +51,7 @@ def test_postgres_holds_customers_and_conversations(tmp_path: Path, postgres_url
         status = connection.execute(text("SELECT status FROM orders WHERE order_number = '10475'"))
         assert status.scalar() == "cancelled"
         events = connection.execute(
-            text("SELECT count(*) FROM events WHERE sender_id = 'pg-customer'")
+            text("SELECT count(*) FROM events WHERE sender_id = 'rest:pg-customer'")
         ).scalar()
         assert events and events > 5
     engine.dispose()
