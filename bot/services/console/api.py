@@ -44,13 +44,46 @@ MAX_REPLY = 2000
 KEEPALIVE_SECONDS = 15
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; "
-    "style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; "
+    "style-src 'self'; img-src 'self' data: https:; connect-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
 }
+
+
+ERRORS = {
+    "empty": {"nl": "Typ eerst een bericht.", "en": "Type a message first."},
+    "too_long": {
+        "nl": f"Een bericht heeft hoogstens {MAX_REPLY} tekens.",
+        "en": f"A message has at most {MAX_REPLY} characters.",
+    },
+    "not_yours": {
+        "nl": "Pak het gesprek eerst op.",
+        "en": "Claim the conversation first.",
+    },
+    "outside_window": {
+        "nl": "WhatsApp staat vrije tekst alleen toe binnen 24 uur na het laatste bericht van de "
+        "klant, en er is geen goedgekeurde template ingesteld. Neem via een ander kanaal "
+        "contact op.",
+        "en": "WhatsApp allows free text only within 24 hours of the customer's last message, "
+        "and no approved template is configured. Reach the customer on another channel.",
+    },
+    "not_delivered": {
+        "nl": "Bewaard, maar de bot is nu niet bereikbaar; probeer het zo opnieuw.",
+        "en": "Saved, but the bot can't be reached right now; try again in a moment.",
+    },
+    "invalid": {
+        "nl": "Een notitie heeft 1 tot 2000 tekens.",
+        "en": "A note has 1-2000 characters.",
+    },
+}
+
+
+def error(key: str, agent: Agent, status: int) -> HTTPResponse:
+    language = agent.language if agent.language in ("nl", "en") else "nl"
+    return response.json({"error": key, "message": ERRORS[key][language]}, status=status)
 
 
 def note_dict(note: AgentNote) -> dict[str, Any]:
@@ -330,11 +363,9 @@ def console_blueprint(
         body = request.json if isinstance(request.json, dict) else {}
         text = body.get("text")
         if not isinstance(text, str) or not text.strip():
-            return response.json({"error": "empty", "message": "Type a message first."}, 400)
+            return error("empty", request.ctx.agent, 400)
         if len(text) > MAX_REPLY:
-            return response.json(
-                {"error": "too_long", "message": f"At most {MAX_REPLY} characters."}, 400
-            )
+            return error("too_long", request.ctx.agent, 400)
         me_agent: Agent = request.ctx.agent
 
         def work(session: Session) -> tuple[str, Handoff | None]:
@@ -362,26 +393,16 @@ def console_blueprint(
         if outcome == "not_found" or handoff is None:
             return response.json({"error": "not_found"}, status=404)
         if outcome == "not_yours":
-            return response.json({"error": "not_yours", "message": "Claim it first."}, 403)
+            return error("not_yours", me_agent, 403)
         if outcome == "outside_window":
-            return response.json(
-                {
-                    "error": "outside_window",
-                    "message": "WhatsApp allows free text only within 24 hours of the "
-                    "customer's last message, and no approved template is configured. "
-                    "Reach the customer on another channel.",
-                },
-                status=409,
-            )
+            return error("outside_window", me_agent, 409)
         try:
             await rasa.execute(
                 handoff.conversation_id, "action_deliver_agent_messages", handoff.channel
             )
         except RasaUnavailable as exc:
             logger.warning("console: reply kept for later delivery: %s", exc)
-            return response.json(
-                {"error": "not_delivered", "message": "Saved; the bot is unreachable now."}, 502
-            )
+            return error("not_delivered", me_agent, 502)
         return response.json({"ok": True})
 
     @bp.route("/api/handoffs/<handoff_id:int>/note", methods=["POST"])
@@ -390,7 +411,7 @@ def console_blueprint(
         body = request.json if isinstance(request.json, dict) else {}
         text = body.get("text")
         if not isinstance(text, str) or not text.strip() or len(text) > MAX_REPLY:
-            return response.json({"error": "invalid", "message": "1-2000 characters."}, 400)
+            return error("invalid", request.ctx.agent, 400)
         agent_id = request.ctx.agent.id
 
         def work(session: Session) -> dict[str, Any] | None:
