@@ -1,4 +1,4 @@
-"""Greeting, bare answers outside a form, the two-stage fallback and reaching a person."""
+"""Greeting, bare answers outside a form and the two-stage fallback (the second miss hands off)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import end_turn, language_of, say, shop, store_session
+from actions.common import end_turn, language_of, say, store_session
+from actions.handoff import hand_off
 from actions.identity import open_matter
 from actions.products import answer_product_question, has_product_question
 from bot.formatting import date_text
@@ -77,11 +78,13 @@ def misses_in_a_row(tracker: Tracker) -> int:
 
 
 class ActionFallback(Action):
-    """First miss: ask to rephrase with topics. Second miss in a row: offer a person.
+    """First miss: ask to rephrase with topics. Second miss in a row: hand off to a colleague
+    (actions/handoff.py; the contact details when the conversation has no channel identity).
 
     A message whose intent is unclear but which names a product, or a detail of the product
     just discussed, is answered as a product question ('heb je hem in 43?'). The turn always
-    ends here, so a low-confidence prediction cannot call the fallback twice.
+    ends here (or, when nobody can take the handoff, goes on to leave_message_form), so a
+    low-confidence prediction cannot call the fallback twice.
     """
 
     def name(self) -> str:
@@ -98,25 +101,6 @@ class ActionFallback(Action):
         if has_product_question(tracker) and not tracker.active_loop.get("name"):
             return [*answer_product_question(dispatcher, tracker), *end_turn()]
         if misses_in_a_row(tracker) >= 2:
-            say(dispatcher, language, "offer_human", contact=shop().contact(language))
-        else:
-            say(dispatcher, language, "ask_rephrase")
+            return hand_off(dispatcher, tracker, "fallback")
+        say(dispatcher, language, "ask_rephrase")
         return end_turn()
-
-
-class ActionContactCustomerService(Action):
-    """Until human handoff is live: tell the customer how to reach a colleague."""
-
-    def name(self) -> str:
-        return "action_contact_customer_service"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        language = language_of(tracker)
-        contact = shop().contact(language)
-        if tracker.get_intent_of_latest_message() == "complaint":
-            say(dispatcher, language, "complaint", contact=contact)
-        else:
-            say(dispatcher, language, "contact_customer_service", contact=contact)
-        return []

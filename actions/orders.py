@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import ACT_SLOTS, language_of, reset_act, say, shop, store_session
+from actions.handoff import hand_off
 from actions.identity import link_after_verification
 from actions.order_replies import state_text, status_reply
 from actions.replies import render
@@ -173,9 +174,9 @@ class ActionPerformOrderAct(Action):
     ) -> list[EventType]:
         language = language_of(tracker)
         number = tracker.get_slot("order_number")
-        if not verified(tracker, number):
-            say(dispatcher, language, "verification_locked", contact=shop().contact(language))
-            return [*reset_act(), SlotSet("order_number", None), SlotSet("postcode", None)]
+        if not verified(tracker, number):  # three failures: a colleague takes over
+            forget = [*reset_act(), SlotSet("order_number", None), SlotSet("postcode", None)]
+            return [*forget, *hand_off(dispatcher, tracker, "verification")]
         act = tracker.get_slot("pending_act") or "status"
         with store_session() as session:
             order = find_order(session=session, order_number=number)
