@@ -26,7 +26,7 @@ class RasaApi:
         if self.token:
             params["token"] = self.token
         suffix = "&".join(f"{k}={quote(v, safe='')}" for k, v in params.items())
-        path = f"{self.base_url}/conversations/{quote(conversation_id, safe='')}/{tail}"
+        path = f"{self.base_url}/conversations/{quote(conversation_id, safe=':+')}/{tail}"
         return f"{path}?{suffix}" if suffix else path
 
     async def _post(self, url: str, body: Any) -> Any:
