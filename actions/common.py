@@ -10,11 +10,12 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from actions.replies import render
 from bot.retailer import Retailer, retailer
 from bot.settings import Settings
+from bot.store.units import Store
 
 LANGUAGES = ("nl", "en")
 # Slots of one order act, cleared when the act ends or the customer stops it.
@@ -28,24 +29,17 @@ ACT_SLOTS = (
 
 
 @lru_cache(maxsize=1)
-def _session_factory() -> sessionmaker:
+def _store() -> Store:
     from bot.store.db import make_engine, make_session_factory
 
-    return make_session_factory(make_engine(Settings.from_env().database_url))
+    return Store(make_session_factory(make_engine(Settings.from_env().database_url)))
 
 
 @contextmanager
 def store_session() -> Iterator[Session]:
     """One unit of work: committed when the block ends cleanly, rolled back otherwise."""
-    session = _session_factory()()
-    try:
+    with _store().unit() as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def reset_act() -> list[EventType]:

@@ -41,25 +41,12 @@ from actions.replies import render
 from bot.formatting import date_text
 from bot.handoff import queue
 from bot.handoff.policy import HandoffPolicy, policy
+from bot.handoff.queue import SUMMARY_SLOTS
 from bot.store import identities
 from bot.store.models import AgentReply, Handoff, utcnow
 
 ORDER_FORMS = ("verify_order_form", "delivery_change_form", "cancel_form", "return_form")
 HANDOFF_SLOTS = ("handoff_status", "handoff_reason", "handoff_message")
-# What the agent sees of the bot's view when the conversation arrives in the queue.
-SUMMARY_SLOTS = (
-    "language",
-    "customer_name",
-    "order_number",
-    "verified_orders",
-    "verification_failures",
-    "pending_act",
-    "order_step",
-    "product",
-    "delivery_change_type",
-    "delivery_change_value",
-    "return_reason",
-)
 MAX_MESSAGE = 2000
 # Short answers that mean "no thanks" to leaving a message or a survey question.
 SKIP_ANSWERS = frozenset(

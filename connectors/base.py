@@ -43,6 +43,30 @@ def default_store() -> ChannelStore:
     return ChannelStore(make_session_factory(make_engine(Settings.from_env().database_url)))
 
 
+class StoreBackedChannel:
+    """What every Klantreis input channel holds: the store (made on first use) and a Gateway."""
+
+    _store: ChannelStore | None = None
+    _limiter: RateLimiter | None = None
+    _gateway: Gateway | None = None
+
+    @classmethod
+    def name(cls) -> str:
+        raise NotImplementedError
+
+    @property
+    def store(self) -> ChannelStore:
+        if self._store is None:
+            self._store = default_store()
+        return self._store
+
+    @property
+    def gateway(self) -> Gateway:
+        if self._gateway is None:
+            self._gateway = Gateway(self.name(), self.store, self._limiter)
+        return self._gateway
+
+
 @dataclass
 class Inbound:
     """One message from a customer, as the channel received it."""

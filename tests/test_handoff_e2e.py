@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,17 +27,10 @@ from bot.store.db import make_engine, make_session_factory
 from bot.store.models import Handoff, SurveyAnswer
 from tests.connectors.telegram.factory import Updates
 from tests.helpers.browser import chromium, screenshot_on_failure
+from tests.helpers.channels import post_telegram, post_whatsapp
 from tests.helpers.demo import make_demo_store
 from tests.helpers.fake_telegram import FakeTelegram
-from tests.helpers.fake_twilio import (
-    ACCOUNT_SID,
-    AUTH_TOKEN,
-    SANDBOX_NUMBER,
-    FakeTwilio,
-    form_body,
-    incoming_message,
-    sign,
-)
+from tests.helpers.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, SANDBOX_NUMBER, FakeTwilio
 from tests.helpers.services import PASSWORD, add_agents
 from tests.helpers.stack import require_model, test_settings
 
@@ -128,18 +119,7 @@ class WhatsAppCustomer(Customer):
         self.conversation_prefix = f"whatsapp:{phone}"
 
     def send(self, text: str) -> None:
-        form = incoming_message(self.phone, text)
-        url = f"{self.world.public_url}/webhooks/whatsapp/webhook"
-        request = urllib.request.Request(
-            f"{self.world.stack.rasa_url}/webhooks/whatsapp/webhook",
-            data=form_body(form).encode(),
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "X-Twilio-Signature": sign(AUTH_TOKEN, url, form),
-            },
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            assert response.status == 200
+        post_whatsapp(self.world.stack.rasa_url, self.world.public_url, self.phone, text)
 
     def seen(self) -> list[str]:
         return [
@@ -155,17 +135,7 @@ class TelegramCustomer(Customer):
         self.conversation_prefix = f"telegram:{chat}"
 
     def send(self, text: str) -> None:
-        update = self.world.updates.text(self.chat, text)
-        request = urllib.request.Request(
-            f"{self.world.stack.rasa_url}/webhooks/telegram/webhook",
-            data=json.dumps(update).encode(),
-            headers={
-                "Content-Type": "application/json",
-                "X-Telegram-Bot-Api-Secret-Token": SECRET,
-            },
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            assert response.status == 200
+        post_telegram(self.world.stack.rasa_url, self.world.updates.text(self.chat, text), SECRET)
 
     def seen(self) -> list[str]:
         return self.world.telegram.sent_texts(self.chat)

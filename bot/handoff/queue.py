@@ -15,6 +15,20 @@ OPEN = ("waiting", "assigned")
 TICKETS = ("ticket",)
 REASONS = ("explicit", "complaint", "fallback", "verification", "act", "message", "timeout")
 PRIORITY = {"complaint": 1, "act": 1, "verification": 2, "explicit": 2, "fallback": 2}
+# The bot's slots an agent sees: in the summary handed over and live in the console.
+SUMMARY_SLOTS = (
+    "language",
+    "customer_name",
+    "order_number",
+    "verified_orders",
+    "verification_failures",
+    "pending_act",
+    "order_step",
+    "product",
+    "delivery_change_type",
+    "delivery_change_value",
+    "return_reason",
+)
 
 
 def open_handoff(session: Session, conversation_id: str) -> Handoff | None:
@@ -41,22 +55,17 @@ def request(
     existing = open_handoff(session, conversation_id)
     if existing is not None:
         return existing
-    now = now or utcnow()
-    handoff = Handoff(
+    return _new(
+        session,
+        status="waiting",
         conversation_id=conversation_id,
         customer_id=customer_id,
         channel=channel,
-        language=language if language in ("nl", "en") else "nl",
+        language=language,
         reason=reason,
-        priority=PRIORITY.get(reason, 2),
-        status="waiting",
-        summary=summary or {},
-        requested_at=now,
-        updated_at=now,
+        summary=summary,
+        now=now,
     )
-    session.add(handoff)
-    session.flush()
-    return handoff
 
 
 def create_ticket(
@@ -72,23 +81,44 @@ def create_ticket(
     now: dt.datetime | None = None,
 ) -> Handoff:
     """A message left for the team while nobody could take the conversation live."""
-    now = now or utcnow()
-    ticket = Handoff(
+    return _new(
+        session,
+        status="ticket",
         conversation_id=conversation_id,
         customer_id=customer_id,
         channel=channel,
+        language=language,
+        reason=reason,
+        summary=summary,
+        message=message,
+        now=now,
+    )
+
+
+def _new(
+    session: Session,
+    *,
+    status: str,
+    language: str,
+    reason: str,
+    summary: dict[str, Any] | None,
+    now: dt.datetime | None,
+    **fields: Any,
+) -> Handoff:
+    now = now or utcnow()
+    handoff = Handoff(
+        status=status,
         language=language if language in ("nl", "en") else "nl",
         reason=reason,
         priority=PRIORITY.get(reason, 2),
-        status="ticket",
         summary=summary or {},
-        message=message,
         requested_at=now,
         updated_at=now,
+        **fields,
     )
-    session.add(ticket)
+    session.add(handoff)
     session.flush()
-    return ticket
+    return handoff
 
 
 def agents_online(session: Session, policy: HandoffPolicy, now: dt.datetime | None = None) -> int:

@@ -29,7 +29,12 @@ from telegram.request import HTTPXRequest
 
 from bot.store import identities, timeline
 from bot.store.models import ChannelIdentity
-from connectors.base import ChannelStore, Gateway, Linker, Received, default_store
+from connectors.base import (
+    ChannelStore,
+    Linker,
+    Received,
+    StoreBackedChannel,
+)
 from connectors.notices import notice
 from connectors.ratelimit import RateLimiter
 from connectors.telegram.config import TelegramConfig, quiet_http_loggers, redact_logs
@@ -42,7 +47,7 @@ from connectors.telegram.keyboards import (
 )
 from connectors.telegram.output import ReplyMarkup, TelegramOutput
 from connectors.telegram.polling import Poller
-from connectors.telegram.updates import CHANNEL, Incoming, NotAnUpdate, parse_body, read_update
+from connectors.telegram.updates import Incoming, NotAnUpdate, parse_body, read_update
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +89,7 @@ class _Turn:
     offer_phone: bool = False  # after Rasa's answer, offer to share the phone number
 
 
-class TelegramInput(InputChannel):
+class TelegramInput(StoreBackedChannel, InputChannel):
     """Telegram as a Rasa channel: webhook or long polling, verified by deep link or phone."""
 
     @classmethod
@@ -118,19 +123,6 @@ class TelegramInput(InputChannel):
         self.poller: Poller | None = None
         self._store = store
         self._limiter = limiter
-        self._gateway: Gateway | None = None
-
-    @property
-    def store(self) -> ChannelStore:
-        if self._store is None:
-            self._store = default_store()
-        return self._store
-
-    @property
-    def gateway(self) -> Gateway:
-        if self._gateway is None:
-            self._gateway = Gateway(CHANNEL, self.store, self._limiter)
-        return self._gateway
 
     def get_output_channel(self) -> OutputChannel | None:
         return TelegramOutput(self.bot, self.store)

@@ -32,7 +32,7 @@ from bot import tokens
 from bot.settings import PROJECT_ROOT, Settings, token_key
 from bot.store import identities, timeline
 from bot.store.models import ChannelIdentity, Customer
-from connectors.base import ChannelStore, Gateway, Inbound, default_store
+from connectors.base import ChannelStore, Inbound, StoreBackedChannel
 from connectors.ratelimit import RateLimiter
 from connectors.webchat.output import WebChatOutput
 from connectors.webchat.presence import Presence
@@ -66,7 +66,7 @@ def _custom_data(data: dict[str, Any]) -> dict[str, Any]:
     return custom if isinstance(custom, dict) else {}
 
 
-class WebChatInput(InputChannel):
+class WebChatInput(StoreBackedChannel, InputChannel):
     """Rasa input channel `web`: socket.io at /socket.io, widget files at /webhooks/web/static/."""
 
     @classmethod
@@ -97,13 +97,6 @@ class WebChatInput(InputChannel):
         self._limiter = limiter
         self.presence = Presence()
         self.sio: AsyncServer | None = None
-        self.gateway: Gateway | None = None
-
-    @property
-    def store(self) -> ChannelStore:
-        if self._store is None:
-            self._store = default_store()
-        return self._store
 
     @property
     def signing_key(self) -> bytes:
@@ -123,7 +116,6 @@ class WebChatInput(InputChannel):
             max_http_buffer_size=MAX_SOCKET_MESSAGE_BYTES,
         )
         self.sio = sio
-        self.gateway = Gateway("web", self.store, self._limiter)
         blueprint = _SocketBlueprint(sio, self.socketio_path, "klantreis_webchat", __name__)
 
         @blueprint.route("/", methods=["GET"])
@@ -177,7 +169,7 @@ class WebChatInput(InputChannel):
             )
             ref = self._token_subject(_custom_data(data))
             try:
-                await self.gateway.handle(  # type: ignore[union-attr]
+                await self.gateway.handle(
                     Inbound(
                         channel="web",
                         external_id=session_id,

@@ -22,7 +22,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from connectors.base import ChannelStore, Gateway, Inbound, Received, default_store
+from connectors.base import (
+    ChannelStore,
+    Inbound,
+    Received,
+    StoreBackedChannel,
+)
 from connectors.ratelimit import RateLimiter
 from connectors.whatsapp.client import TwilioSender
 from connectors.whatsapp.config import WhatsAppConfig
@@ -47,7 +52,7 @@ def refuse(status: int, reason: str) -> HTTPResponse:
     return response.text(reason, status=status)
 
 
-class WhatsAppInput(InputChannel):
+class WhatsAppInput(StoreBackedChannel, InputChannel):
     """Rasa input channel `whatsapp` (connectors.whatsapp.WhatsAppInput in credentials.yml)."""
 
     @classmethod
@@ -71,25 +76,12 @@ class WhatsAppInput(InputChannel):
         self.config = config or WhatsAppConfig.from_env()
         self._store = store
         self._limiter = limiter
-        self._gateway: Gateway | None = None
         self.sender = sender or TwilioSender(self.config)
         self.locks = new_locks()
         self.status_retry_delay = status_retry_delay
 
     def __repr__(self) -> str:
         return f"WhatsAppInput({self.config!r})"
-
-    @property
-    def store(self) -> ChannelStore:
-        if self._store is None:
-            self._store = default_store()
-        return self._store
-
-    @property
-    def gateway(self) -> Gateway:
-        if self._gateway is None:
-            self._gateway = Gateway(self.name(), self.store, self._limiter)
-        return self._gateway
 
     def get_output_channel(self) -> WhatsAppOutput:
         return WhatsAppOutput(self.store, self.config, self.sender, self.locks)

@@ -12,9 +12,9 @@ from actions import common
 def store(sqlite_demo_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Point the actions at a fresh demo store (a real SQLite file)."""
     monkeypatch.setenv("DATABASE_URL", sqlite_demo_url)
-    common._session_factory.cache_clear()
+    common._store.cache_clear()
     yield sqlite_demo_url
-    common._session_factory.cache_clear()
+    common._store.cache_clear()
 
 
 @pytest.fixture

@@ -17,17 +17,10 @@ from bot.stack import Stack, running_stack
 from bot.store import identities, timeline
 from bot.store.db import make_engine, make_session_factory
 from tests.connectors.telegram.factory import Updates
+from tests.helpers.channels import post_telegram, post_whatsapp
 from tests.helpers.demo import make_demo_store
 from tests.helpers.fake_telegram import FakeTelegram
-from tests.helpers.fake_twilio import (
-    ACCOUNT_SID,
-    AUTH_TOKEN,
-    SANDBOX_NUMBER,
-    FakeTwilio,
-    form_body,
-    incoming_message,
-    sign,
-)
+from tests.helpers.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, SANDBOX_NUMBER, FakeTwilio
 from tests.helpers.stack import require_model, test_settings
 from tests.helpers.webchat import Tab
 
@@ -50,33 +43,12 @@ class World:
 
     def whatsapp(self, phone: str, text: str) -> str:
         before = len(self.twilio.sent())
-        form = incoming_message(phone, text)
-        request = urllib.request.Request(
-            f"{self.stack.rasa_url}/webhooks/whatsapp/webhook",
-            data=form_body(form).encode(),
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "X-Twilio-Signature": sign(
-                    AUTH_TOKEN, f"{self.public_url}/webhooks/whatsapp/webhook", form
-                ),
-            },
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            assert response.status == 200
+        post_whatsapp(self.stack.rasa_url, self.public_url, phone, text)
         return "\n".join(r.get("Body") or "" for r in self.twilio.sent()[before:])
 
     def telegram_update(self, chat: int, update: dict[str, Any]) -> str:
         before = len(self.telegram.sent_texts(chat))
-        request = urllib.request.Request(
-            f"{self.stack.rasa_url}/webhooks/telegram/webhook",
-            data=json.dumps(update).encode(),
-            headers={
-                "Content-Type": "application/json",
-                "X-Telegram-Bot-Api-Secret-Token": SECRET,
-            },
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            assert response.status == 200
+        post_telegram(self.stack.rasa_url, update, SECRET)
         return "\n".join(self.telegram.sent_texts(chat)[before:])
 
     def store(self, work):  # type: ignore[no-untyped-def]

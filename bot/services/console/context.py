@@ -9,24 +9,12 @@ from sqlalchemy.orm import Session
 
 from bot.formatting import money_text
 from bot.handoff import surveys
+from bot.handoff.queue import SUMMARY_SLOTS
 from bot.retailer import retailer
 from bot.store import identities, timeline
 from bot.store.models import Agent, ChannelIdentity, Customer, Handoff, Order
 
-BOT_SLOTS = (
-    "language",
-    "customer_name",
-    "order_number",
-    "verified_orders",
-    "verification_failures",
-    "pending_act",
-    "order_step",
-    "product",
-    "delivery_change_type",
-    "delivery_change_value",
-    "return_reason",
-    "handoff_status",
-)
+BOT_SLOTS = (*SUMMARY_SLOTS, "handoff_status")
 
 
 def mask(channel: str, external_id: str) -> str:
