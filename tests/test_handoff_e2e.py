@@ -308,6 +308,43 @@ def test_nobody_claims_in_time_so_it_becomes_a_message(world: World) -> None:
     engine.dispose()
 
 
+def test_a_proactive_message_goes_to_the_agent_while_they_have_the_chat(world: World) -> None:
+    import concurrent.futures
+
+    from bot.services.console.live import LiveFeed
+    from bot.services.console.proactive import send_proactive
+    from bot.services.console.rasa_api import RasaApi
+    from bot.store.units import Store
+
+    console = log_in(world)
+    customer = TelegramCustomer(world, TELEGRAM_CHAT)
+    with screenshot_on_failure(console, "handoff-proactive"):
+        customer.say("ik wil een medewerker spreken", "collega")
+        handoff = world.handoff(customer.conversation_prefix, "waiting")
+        item(console, handoff.id).get_by_test_id("claim").click()
+        expect(console.get_by_test_id("conversation")).to_have_attribute(
+            "data-handoff-id", str(handoff.id), timeout=WAIT
+        )
+        before = len(customer.seen())
+        engine = make_engine(world.settings.database_url)
+        store = Store(make_session_factory(engine))
+        rasa = RasaApi(world.stack.rasa_url, world.stack.rasa_token)
+        notice = send_proactive(
+            store, rasa, LiveFeed(store), handoff.conversation_id, "greet", {"order": "10452"}
+        )
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:  # Playwright owns this loop
+            assert pool.submit(asyncio.run, notice).result() == "to_agent"
+        engine.dispose()
+        console.reload()  # the note was published by another process's feed: reload shows it
+        expect(console.get_by_test_id("note").last).to_contain_text("greet", timeout=WAIT)
+        time.sleep(1)
+        assert customer.seen()[before:] == [], "the bot spoke while the agent had the chat"
+        console.get_by_test_id("resolve").click()
+        customer.wait_for("Hoe tevreden", before)
+        customer.say("laat maar", "Geen probleem")
+    console.context.close()
+
+
 def test_no_tracebacks_in_the_logs(world: World) -> None:
     logs = world.settings.runtime_dir / "logs"
     for name in ("rasa.log", "actions.log", "services.log"):
