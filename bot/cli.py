@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -168,6 +169,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     logins = ensure_demo_agents(settings)
     _register_telegram_webhook()
     _say("Starting the action server, the web services and Rasa (about half a minute)…")
+    # `kill` (SIGTERM) stops the bot as cleanly as Ctrl-C: the processes it started stop too.
+    signal.signal(signal.SIGTERM, _interrupt)
     with running_stack(settings) as stack:
         _say(
             "\nKlantreis is running.\n"
@@ -186,6 +189,10 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
             _say("\nStopping…")
             return
         raise CommandError(f"A process stopped unexpectedly; see {settings.runtime_dir / 'logs'}")
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _register_telegram_webhook() -> None:

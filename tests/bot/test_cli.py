@@ -135,3 +135,52 @@ def test_bad_import_row_is_reported_and_nothing_written(tmp_path: Path) -> None:
     assert f"{folder / 'customers.csv'}:3: last_name is required" in result.stderr
     with make_engine(url).connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM customers")).scalar() == 0
+
+
+@pytest.mark.stack
+def test_run_serves_everything_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    """`klantreis run`: the demo page, the console and Rasa answer; `kill` stops all of it."""
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    ports = {"KLANTREIS_RASA_PORT": 6305, "KLANTREIS_ACTION_PORT": 6355, "KLANTREIS_WEB_PORT": 9300}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
+        "KLANTREIS_RUNTIME_DIR": str(tmp_path / "runtime"),
+        **{name: str(port) for name, port in ports.items()},
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines = []
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if "Stop with Ctrl-C" in line:
+                break
+        output = "".join(lines)
+        assert "Klantreis is running" in output, output[-2000:]
+        assert "demo-agents.txt" in output
+        web = f"http://127.0.0.1:{ports['KLANTREIS_WEB_PORT']}"
+        with urllib.request.urlopen(f"{web}/") as page:
+            assert b"Trek" in page.read()
+        with urllib.request.urlopen(f"{web}/agent/login") as page:
+            assert page.status == 200
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) is not None
+    finally:
+        if process.poll() is None:
+            process.kill()
+    time.sleep(0.5)
+    for port in ports.values():
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open"
