@@ -10,9 +10,9 @@ details, as before.
 
 The agent console drives the rest through Rasa's HTTP API: it pauses the conversation when an
 agent claims it (`pause` + `handoff_status=agent`), resumes it when the agent is done
-(`resume` + `handoff_status=null`) and runs the actions at the bottom of this module with
-`POST /conversations/<id>/execute`. Those run without a user message, so each ends with
-`action_listen`, as if the bot had just finished a normal turn.
+(`resume` + `handoff_status=null`) and runs the actions in actions/agent_relay.py with
+`POST /conversations/<id>/execute`. The message a customer leaves when nobody can take the
+conversation live is actions/leave_message.py.
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import (
-    ActionExecuted,
     ActiveLoop,
     ConversationPaused,
     EventType,
@@ -32,7 +31,6 @@ from rasa_sdk.events import (
 )
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from actions.common import end_turn, language_of, reset_act, say, shop, store_session
@@ -43,7 +41,7 @@ from bot.handoff import queue
 from bot.handoff.policy import HandoffPolicy, policy
 from bot.handoff.queue import SUMMARY_SLOTS
 from bot.store import identities
-from bot.store.models import AgentReply, Handoff, utcnow
+from bot.store.models import Handoff, utcnow
 
 ORDER_FORMS = ("verify_order_form", "delivery_change_form", "cancel_form", "return_form")
 HANDOFF_SLOTS = ("handoff_status", "handoff_reason", "handoff_message")
@@ -409,138 +407,3 @@ class ActionCancelHandoff(Action):
             queue.cancel_waiting(session, tracker.sender_id)
         say(dispatcher, language_of(tracker), "handoff_cancelled")
         return [SlotSet("handoff_status", None), SlotSet("handoff_reason", None)]
-
-
-class ActionAskHandoffMessage(Action):
-    """leave_message_form asks for the message."""
-
-    def name(self) -> str:
-        return "action_ask_handoff_message"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        language = language_of(tracker)
-        say(dispatcher, language, "ask_handoff_message", place=channel_place(tracker, language))
-        return []
-
-
-class ValidateLeaveMessageForm(FormValidationAction):
-    def name(self) -> str:
-        return "validate_leave_message_form"
-
-    def validate_handoff_message(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if value is None:
-            return {"handoff_message": None}  # nothing written yet (the form is starting)
-        text = " ".join(str(value).split())
-        if is_skip(tracker, text):
-            return {"handoff_message": None, "requested_slot": None}  # ends the form
-        if not text:
-            say(dispatcher, language_of(tracker), "empty_message")
-            return {"handoff_message": None}
-        return {"handoff_message": text[:MAX_MESSAGE]}
-
-
-class ActionLeaveMessage(Action):
-    """leave_message_form is done: the message becomes a ticket for the team."""
-
-    def name(self) -> str:
-        return "action_leave_message"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        language = language_of(tracker)
-        message = tracker.get_slot("handoff_message")
-        cleared: list[EventType] = [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
-        if not message:
-            say(dispatcher, language, "leave_message_skipped")
-            return cleared
-        with store_session() as session:
-            identity = channel_identity(session, tracker)
-            if identity is not None:
-                queue.create_ticket(
-                    session,
-                    conversation_id=tracker.sender_id,
-                    customer_id=identities.who(session, identity).customer_id,
-                    channel=identity.channel,
-                    language=language,
-                    reason=tracker.get_slot("handoff_reason") or "message",
-                    message=message,
-                    summary=summary(tracker),
-                )
-        if identity is None:
-            say(dispatcher, language, "contact_customer_service", contact=shop().contact(language))
-            return cleared
-        say(dispatcher, language, "leave_message_saved", place=channel_place(tracker, language))
-        return cleared
-
-
-# Run by the agent console through POST /conversations/<id>/execute, without a user message.
-
-
-class ActionDeliverAgentMessages(Action):
-    """Send the agent's replies that have not reached the customer yet, oldest first."""
-
-    def name(self) -> str:
-        return "action_deliver_agent_messages"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        with store_session() as session:
-            replies = session.scalars(
-                select(AgentReply)
-                .where(
-                    AgentReply.conversation_id == tracker.sender_id,
-                    AgentReply.delivered_at.is_(None),
-                )
-                .order_by(AgentReply.created_at, AgentReply.id)
-            ).all()
-            moment = now()
-            for reply in replies:
-                # Claim each reply, so two deliveries at once never send it twice.
-                claimed = session.execute(
-                    update(AgentReply)
-                    .where(AgentReply.id == reply.id, AgentReply.delivered_at.is_(None))
-                    .values(delivered_at=moment)
-                    .execution_options(synchronize_session=False)
-                )
-                if claimed.rowcount != 1:
-                    continue
-                dispatcher.utter_message(
-                    text=reply.text,
-                    json_message={
-                        "klantreis": {"author": "agent", "agent_name": reply.agent.display_name}
-                    },
-                )
-        return [ActionExecuted("action_listen")]
-
-
-class ActionHandedBack(Action):
-    """The agent handed the conversation back: the bot helps again."""
-
-    def name(self) -> str:
-        return "action_handed_back"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        say(dispatcher, language_of(tracker), "handed_back")
-        return [*(SlotSet(slot, None) for slot in HANDOFF_SLOTS), ActionExecuted("action_listen")]
-
-
-class ActionHandoffTimeout(Action):
-    """Nobody took it in time; the services process already made it a message for the team."""
-
-    def name(self) -> str:
-        return "action_handoff_timeout"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        language = language_of(tracker)
-        say(dispatcher, language, "handoff_timeout", place=channel_place(tracker, language))
-        return [*(SlotSet(slot, None) for slot in HANDOFF_SLOTS), ActionExecuted("action_listen")]

@@ -24,7 +24,7 @@ from bot import retailer as retailer_module
 from bot.handoff import policy as policy_module
 from bot.handoff import queue
 from bot.store.models import Handoff, SurveyAnswer
-from tests.actions.test_handoff import (
+from tests.helpers.handoff import (
     WEB,
     WEEKDAYS,
     db,
