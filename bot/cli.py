@@ -161,6 +161,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     from bot.stack import running_stack
 
     cmd_migrate(settings, args)
+    if args.no_demo:
+        os.environ["KLANTREIS_DEMO"] = "0"  # no demo log-ins on the demo page either
     if _store_is_empty(settings) and not args.no_demo:
         cmd_demo(settings, args)
     train(settings)

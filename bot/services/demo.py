@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from sanic import Blueprint, response
@@ -20,8 +21,18 @@ DEMO_CUSTOMERS = ("C1001", "C1002", "C1003")
 TOKEN_TTL_SECONDS = 24 * 3600
 
 
+def demo_logins_enabled() -> bool:
+    """Demo log-ins hand out customer tokens to any visitor: never on a real installation.
+
+    `klantreis run --no-demo` (and KLANTREIS_DEMO=0) turns them off.
+    """
+    return os.environ.get("KLANTREIS_DEMO", "1") != "0"
+
+
 def demo_customers(settings: Settings) -> list[dict[str, str]]:
     """A few demo shoppers to log in as, each with a token signed like a real shop would."""
+    if not demo_logins_enabled():
+        return []
     engine = make_engine(settings.database_url)
     try:
         with make_session_factory(engine)() as session:
