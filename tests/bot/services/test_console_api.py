@@ -242,13 +242,3 @@ def test_console_files_and_no_traversal(web: str) -> None:
     client = httpx.Client(base_url=web)
     assert client.get("/agent/static/..%2F..%2Fbot%2Fsettings.py").status_code == 404
     assert client.get("/agent/static/console.html").status_code == 404
-
-
-def test_demo_log_ins_can_be_turned_off(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from bot.services.demo import demo_customers
-
-    assert [c["ref"] for c in demo_customers(settings)] == ["C1001", "C1002", "C1003"]
-    monkeypatch.setenv("KLANTREIS_DEMO", "0")
-    assert demo_customers(settings) == []
