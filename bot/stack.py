@@ -151,8 +151,6 @@ def running_stack(
                     str(credentials),
                     "--port",
                     str(settings.rasa_port),
-                    "--cors",
-                    "*",
                     "--auth-token",
                     token,
                 ],

@@ -11,7 +11,8 @@ Protocol (what existing Rasa widgets speak, plus three extra events they ignore)
   server → session_confirm "<session id>"    (a new id when the requested one is not ours)
   server → klantreis_history {messages: [...]}
   client → user_uttered {message, session_id, customData?: {customer_token?, language?}}
-  server → bot_uttered {text?, quick_replies?, attachment?, klantreis: {author, agent_name?}}
+  server → klantreis_meta {author, agent_name?}  (who wrote the bot_uttered that follows)
+  server → bot_uttered {text, quick_replies?} or {attachment}  (Rasa's exact shapes)
   server → klantreis_user_echo {text}        (to the session's other tabs)
 """
 
@@ -151,7 +152,8 @@ class WebChatInput(StoreBackedChannel, InputChannel):
 
         @sio.on("user_uttered")
         async def user_uttered(sid: str, data: Any = None) -> None:
-            if not isinstance(data, dict) or not isinstance(data.get("message", ""), str):
+            # rasa-webchat sends user_uttered without `message` when it opens: not a message.
+            if not isinstance(data, dict) or not isinstance(data.get("message"), str):
                 logger.debug("web chat: ignored a malformed user_uttered from %s", sid)
                 return
             session_id = self.presence.session_of(sid)

@@ -10,29 +10,37 @@ from connectors.base import ChannelStore, Delivery, Outbound, RecordingOutput
 from connectors.webchat.presence import Presence
 
 BOT_MESSAGE_EVENT = "bot_uttered"
+META_EVENT = "klantreis_meta"
 
 
 def session_of(recipient_id: str) -> str:
     return recipient_id.split(":", 1)[1] if recipient_id.startswith("web:") else recipient_id
 
 
-def bot_uttered(message: Outbound) -> dict[str, Any]:
-    """Rasa's socket.io message shape, which existing widgets understand, plus who wrote it."""
-    data: dict[str, Any] = {}
-    if message.text:
-        data["text"] = message.text
-    if message.buttons:
-        data["quick_replies"] = [
-            {"content_type": "text", "title": b["title"], "payload": b["payload"]}
-            for b in message.buttons
-        ]
+def bot_uttered(message: Outbound) -> list[dict[str, Any]]:
+    """The message in Rasa's exact socket.io shapes, which existing widgets show as they are:
+    `{text}` or `{text, quick_replies}`, and an image as its own `{attachment}` message.
+    (rasa-webchat drops a message with any other key, so who wrote it travels separately.)"""
+    parts: list[dict[str, Any]] = []
+    if message.text or message.buttons:
+        part: dict[str, Any] = {"text": message.text}
+        if message.buttons:
+            part["quick_replies"] = [
+                {"content_type": "text", "title": b["title"], "payload": b["payload"]}
+                for b in message.buttons
+            ]
+        parts.append(part)
     if message.image:
-        data["attachment"] = {"type": "image", "payload": {"src": message.image}}
+        parts.append({"attachment": {"type": "image", "payload": {"src": message.image}}})
+    return parts
+
+
+def author_meta(message: Outbound) -> dict[str, Any]:
+    """Sent as `klantreis_meta` just before each `bot_uttered` part; other widgets ignore it."""
     meta: dict[str, Any] = {"author": message.author}
     if message.agent_name:
         meta["agent_name"] = message.agent_name
-    data["klantreis"] = meta
-    return data
+    return meta
 
 
 class WebChatOutput(RecordingOutput):
@@ -47,5 +55,8 @@ class WebChatOutput(RecordingOutput):
         session_id = session_of(recipient_id)
         if not self.presence.online(session_id):
             return Delivery("pending")  # sent with the history when the shopper comes back
-        await self.sio.emit(BOT_MESSAGE_EVENT, bot_uttered(message), room=session_id)
+        meta = author_meta(message)
+        for part in bot_uttered(message):
+            await self.sio.emit(META_EVENT, meta, room=session_id)
+            await self.sio.emit(BOT_MESSAGE_EVENT, part, room=session_id)
         return Delivery("sent")

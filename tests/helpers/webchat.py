@@ -32,6 +32,12 @@ class Tab:
             self.history = data["messages"]
             self._history.set()
 
+        self.meta: list[dict[str, Any]] = []
+
+        @self.client.on("klantreis_meta")
+        async def meta(data: dict[str, Any]) -> None:
+            self.meta.append(data)
+
         @self.client.on("bot_uttered")
         async def bot_uttered(data: dict[str, Any]) -> None:
             self.bot.append(data)

@@ -15,8 +15,10 @@ What the widget does on the wire (read from its bundle; socket.io-client 3.x, En
                      or an attachment (image, video, generic template); anything else is dropped
 The conversation and the session id live in the widget's own localStorage key `chat_session`.
 
-Three incompatibilities are marked as strict xfails, so each test fails (XPASS) as soon as the
-server is fixed, and its marker (and for the first, `_one_cors_origin_header`) can go.
+Writing this test found three incompatibilities, all fixed in the server: a doubled CORS header
+on socket.io polling (Rasa's own `--cors` on top of socket.io's), an extra key in `bot_uttered`
+(who wrote it now travels in `klantreis_meta`), and the message-less `user_uttered` the widget
+sends when it opens (now ignored).
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from bot.settings import Settings
 from bot.stack import Stack, running_stack
@@ -122,20 +125,6 @@ def browser() -> Iterator[Browser]:
         yield browser
 
 
-def _one_cors_origin_header(route: Route) -> None:
-    """Stand-in for the server fix: keep the first of each duplicated header of socket.io.
-
-    Rasa runs with `--cors "*"` (Sanic-CORS) and the web chat's AsyncServer has
-    `cors_allowed_origins="*"`, so a cross-origin polling response carries
-    Access-Control-Allow-Origin twice, and browsers refuse it (RasaHQ/rasa#4025).
-    """
-    response = route.fetch(timeout=60_000)  # a long poll answers within pingInterval (25 s)
-    headers: dict[str, str] = {}
-    for header in response.headers_array:
-        headers.setdefault(header["name"].lower(), header["value"])
-    route.fulfill(response=response, headers=headers)
-
-
 @pytest.fixture
 def plain_context(browser: Browser) -> Iterator[BrowserContext]:
     context = browser.new_context()
@@ -145,11 +134,12 @@ def plain_context(browser: Browser) -> Iterator[BrowserContext]:
 
 
 @pytest.fixture
-def context(plain_context: BrowserContext, bot: Stack) -> BrowserContext:
-    plain_context.route(
-        re.compile(re.escape(bot.rasa_url) + r"/socket\.io/"), _one_cors_origin_header
-    )
+def context(plain_context: BrowserContext) -> BrowserContext:
     return plain_context
+
+
+def screenshot(page: Page, request: pytest.FixtureRequest) -> AbstractContextManager[Page]:
+    return screenshot_on_failure(page, request.node.name)
 
 
 def open_widget(page: Page, url: str) -> None:
@@ -197,7 +187,7 @@ def test_the_widget_connects_and_talks_to_the_bot(
     shop_page: str, context: BrowserContext, request: pytest.FixtureRequest
 ) -> None:
     page = context.new_page()
-    with screenshot_on_failure(page, request.node.name):
+    with screenshot(page, request):
         open_widget(page, shop_page)
         session_id = confirmed_session_id(page)
         assert SESSION_ID.fullmatch(session_id), session_id  # one we issued, in its storage
@@ -213,7 +203,7 @@ def test_a_reload_keeps_the_session_and_the_conversation(
     shop_page: str, context: BrowserContext, request: pytest.FixtureRequest
 ) -> None:
     page = context.new_page()
-    with screenshot_on_failure(page, request.node.name):
+    with screenshot(page, request):
         open_widget(page, shop_page)
         session_id = confirmed_session_id(page)
         send(page, OPENING_HOURS)
@@ -235,7 +225,7 @@ def test_a_session_id_we_did_not_issue_is_replaced_and_the_widget_follows(
     shop_page: str, context: BrowserContext, request: pytest.FixtureRequest
 ) -> None:
     page = context.new_page()
-    with screenshot_on_failure(page, request.node.name):
+    with screenshot(page, request):
         open_widget(page, shop_page)
         issued = confirmed_session_id(page)
         # The widget's stored state, with an id a stranger might have chosen instead of ours.
@@ -257,28 +247,20 @@ def test_a_session_id_we_did_not_issue_is_replaced_and_the_widget_follows(
         assert stored_session_id(page) == session_id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="duplicate Access-Control-Allow-Origin on socket.io polling (Rasa --cors + sio CORS)",
-)
 def test_the_widget_connects_from_the_shops_origin_without_help(
     shop_page: str, plain_context: BrowserContext, request: pytest.FixtureRequest
 ) -> None:
     page = plain_context.new_page()
-    with screenshot_on_failure(page, request.node.name):
+    with screenshot(page, request):
         open_widget(page, shop_page)
         assert SESSION_ID.fullmatch(confirmed_session_id(page))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot_uttered has an extra `klantreis` key: rasa-webchat drops every such message",
-)
 def test_the_widget_shows_answers_and_quick_replies(
     shop_page: str, context: BrowserContext, request: pytest.FixtureRequest
 ) -> None:
     page = context.new_page()
-    with screenshot_on_failure(page, request.node.name):
+    with screenshot(page, request):
         open_widget(page, shop_page)
         send(page, OPENING_HOURS)
         wait_for_bot_uttered(page, "8:30")
@@ -297,15 +279,11 @@ def test_the_widget_shows_answers_and_quick_replies(
         expect(answers).to_have_count(2, timeout=WAIT)  # the bot's side is restored too
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="opening the chat sends user_uttered without `message`; the bot answers it as empty",
-)
 def test_opening_the_widget_does_not_make_the_bot_answer_an_empty_message(
     shop_page: str, context: BrowserContext, request: pytest.FixtureRequest
 ) -> None:
     page = context.new_page()
-    with screenshot_on_failure(page, request.node.name):
+    with screenshot(page, request):
         open_widget(page, shop_page)
         send(page, OPENING_HOURS)
         wait_for_bot_uttered(page, "8:30")  # the chat's opening was sent before this

@@ -640,6 +640,11 @@
       socket.on("klantreis_history", function (data) {
         self.onHistory(data);
       });
+      socket.on("klantreis_meta", function (data) {
+        // Who wrote the bot_uttered that comes next (the server keeps bot_uttered in
+        // Rasa's exact shapes, so that other Rasa widgets show it too).
+        self.pendingMeta = data && typeof data === "object" ? data : null;
+      });
       socket.on("bot_uttered", function (data) {
         self.onBotUttered(data);
       });
@@ -762,7 +767,8 @@
   Widget.prototype.onBotUttered = function (data) {
     if (!data || typeof data !== "object") return;
     this.hideTyping();
-    var meta = data.klantreis && typeof data.klantreis === "object" ? data.klantreis : {};
+    var meta = this.pendingMeta || (data.klantreis && typeof data.klantreis === "object" ? data.klantreis : {});
+    this.pendingMeta = null;
     var image = null;
     if (data.attachment && typeof data.attachment === "object") {
       var payload = data.attachment.payload;
