@@ -218,6 +218,9 @@ def run_handoff(world: World, console: Page, customer: Customer, name: str) -> N
         console.get_by_test_id("reply-input").fill(f"Hoi, met Noor! Ik help je verder via {name}.")
         console.get_by_test_id("reply-send").click()
         customer.wait_for(f"Ik help je verder via {name}.")
+        if isinstance(customer, WebCustomer):  # shown as the agent's, with their name
+            agent_line = customer.page.locator("[data-testid=kr-message][data-author=agent]")
+            expect(agent_line.last).to_contain_text("Noor", timeout=WAIT)
 
         before = len(customer.seen())
         customer.send("Het gaat om bestelling 10452 <img src=x onerror=window.__xss=1>")
