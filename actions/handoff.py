@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from actions.common import end_turn, language_of, reset_act, say, shop, store_session
 from actions.identity import channel_identity
 from actions.replies import render
+from actions.returns import DAMAGE_WORDS
 from bot.formatting import date_text
 from bot.handoff import queue
 from bot.handoff.policy import HandoffPolicy, policy
@@ -234,10 +235,13 @@ def contact_details(
     # a damaged return was already told where to send a photo (actions/returns.py)
 
 
-def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> list[EventType]:
+def hand_off(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, *, apologised: bool = False
+) -> list[EventType]:
     """Queue the conversation for a colleague, or, when nobody can take it now, ask the
     customer to leave a message. Ends the customer's turn, or follows up with
-    leave_message_form whichever action called it (the fallback, the order act, …)."""
+    leave_message_form whichever action called it (the fallback, the order act, …).
+    `apologised`: the caller already said sorry, so the reason's intro is left out."""
     language = language_of(tracker)
     events = end_active_form(tracker)
     rules = policy()
@@ -264,7 +268,8 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) ->
                 summary=summary(tracker),
                 now=moment,
             )
-    intro(dispatcher, language, reason)
+    if not apologised:
+        intro(dispatcher, language, reason)
     if online:
         say(dispatcher, language, "handoff_waiting", minutes=minutes)
         return [
@@ -389,9 +394,12 @@ class ActionCheckDamage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if not mentions_damage(damaged_return_reason(tracker)):
+        reason = damaged_return_reason(tracker)
+        if not mentions_damage(reason):
             return []
-        return hand_off(dispatcher, tracker, "act")
+        # The return's own reply already apologised for the damage (actions/returns.py).
+        apologised = any(word in reason.lower() for word in DAMAGE_WORDS)
+        return hand_off(dispatcher, tracker, "act", apologised=apologised)
 
 
 class ActionCancelHandoff(Action):

@@ -218,6 +218,8 @@ async def test_a_damaged_return_is_handed_off_after_the_return(
     events = await ActionCheckDamage().run(dispatcher, tracker, {})
     assert slot(events, "handoff_status") == "waiting"
     assert handoffs(store)[0].reason == "act"
+    said = " ".join(texts(dispatcher))
+    assert "collega" in said and "Wat vervelend" not in said  # the return already said sorry
 
 
 async def test_an_ordinary_return_is_not_handed_off(
