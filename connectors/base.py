@@ -242,6 +242,14 @@ class Delivery:
     error_code: str | None = None
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """The timeline entry of an outbound message, as `deliver` gets it."""
+
+    id: int | None = None  # None: not a channel conversation (nothing to record)
+    language: str | None = None  # the customer's language
+
+
 class RecordingOutput(OutputChannel):
     """An output channel that records each message on the timeline before delivering it."""
 
@@ -254,18 +262,20 @@ class RecordingOutput(OutputChannel):
     def name(cls) -> str:
         return cls.channel
 
-    async def deliver(self, recipient_id: str, message: Outbound) -> Delivery:
+    async def deliver(
+        self, recipient_id: str, message: Outbound, recorded: Recorded | None = None
+    ) -> Delivery:
         raise NotImplementedError
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         outbound = Outbound.from_rasa(message)
         if outbound.empty:
             return
-        record_id = await self.store.run(
+        recorded = await self.store.run(
             lambda session: self._record(session, recipient_id, outbound)
         )
         try:
-            delivery = await self.deliver(recipient_id, outbound)
+            delivery = await self.deliver(recipient_id, outbound, recorded)
         except Exception as exc:  # the provider failed: keep the message, mark it failed
             logger.warning(
                 "%s: could not deliver a message to %s: %s",
@@ -274,18 +284,20 @@ class RecordingOutput(OutputChannel):
                 exc.__class__.__name__,
             )
             delivery = Delivery("failed", error_code=exc.__class__.__name__[:20])
+        record_id = recorded.id
         if record_id is not None:
             await self.store.run(lambda session: self._update(session, record_id, delivery))
 
-    def _record(self, session: Session, recipient_id: str, outbound: Outbound) -> int | None:
+    def _record(self, session: Session, recipient_id: str, outbound: Outbound) -> Recorded:
+        """Put the message on the timeline. A proactive message to someone who never wrote
+        (a WhatsApp number, a Telegram chat) gives them their anonymous customer now, so the
+        message can wait as pending and shows up in their history."""
         parts = identities.split_conversation_id(recipient_id)
         if parts is None:
-            return None
-        identity = identities.find_identity(session, *parts)
-        if identity is None:
-            return None
+            return Recorded()
+        identity = identities.resolve(session, *parts)
         customer = identities.live(session, identity.customer)
-        return timeline.record_outbound(
+        record = timeline.record_outbound(
             session,
             customer_id=customer.id,
             conversation_id=recipient_id,
@@ -293,7 +305,8 @@ class RecordingOutput(OutputChannel):
             text=outbound.text,
             author=outbound.author,
             payload=outbound.payload(),
-        ).id
+        )
+        return Recorded(record.id, customer.language)
 
     @staticmethod
     def _update(session: Session, record_id: int, delivery: Delivery) -> None:

@@ -10,13 +10,12 @@ import asyncio
 import logging
 from typing import Any
 
-from sqlalchemy.orm import Session
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from telegram.constants import MessageLimit
 from telegram.error import RetryAfter
 
 from bot.store import identities
-from connectors.base import ChannelStore, Delivery, Outbound, RecordingOutput
+from connectors.base import ChannelStore, Delivery, Outbound, Recorded, RecordingOutput
 from connectors.telegram.keyboards import inline_keyboard
 
 logger = logging.getLogger(__name__)
@@ -79,26 +78,15 @@ class TelegramOutput(RecordingOutput):
         self.bot = bot
         self.reply_markup = reply_markup
         # What recording learnt about a message, for its delivery: (timeline id, language).
-        self._recorded: dict[int, tuple[int | None, str | None]] = {}
 
     @classmethod
     def name(cls) -> str:
         return "telegram"
 
-    def _record(self, session: Session, recipient_id: str, outbound: Outbound) -> int | None:
-        record_id = super()._record(session, recipient_id, outbound)
-        language = None
-        if outbound.author == "agent":
-            parts = identities.split_conversation_id(recipient_id)
-            identity = identities.find_identity(session, *parts) if parts else None
-            if identity is not None:
-                language = identities.live(session, identity.customer).language
-        # Keyed by the object: the base class delivers this very Outbound next.
-        self._recorded[id(outbound)] = (record_id, language)
-        return record_id
-
-    async def deliver(self, recipient_id: str, message: Outbound) -> Delivery:
-        record_id, language = self._recorded.pop(id(message), (None, None))
+    async def deliver(
+        self, recipient_id: str, message: Outbound, recorded: Recorded | None = None
+    ) -> Delivery:
+        record_id, language = (recorded.id, recorded.language) if recorded else (None, None)
         chat_id = chat_of(recipient_id)
         if chat_id is None:
             return Delivery("failed", error_code="bad_recipient")

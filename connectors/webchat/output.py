@@ -6,7 +6,7 @@ from typing import Any
 
 from socketio import AsyncServer
 
-from connectors.base import ChannelStore, Delivery, Outbound, RecordingOutput
+from connectors.base import ChannelStore, Delivery, Outbound, Recorded, RecordingOutput
 from connectors.webchat.presence import Presence
 
 BOT_MESSAGE_EVENT = "bot_uttered"
@@ -51,7 +51,9 @@ class WebChatOutput(RecordingOutput):
         self.sio = sio
         self.presence = presence
 
-    async def deliver(self, recipient_id: str, message: Outbound) -> Delivery:
+    async def deliver(
+        self, recipient_id: str, message: Outbound, recorded: Recorded | None = None
+    ) -> Delivery:
         session_id = session_of(recipient_id)
         if not self.presence.online(session_id):
             return Delivery("pending")  # sent with the history when the shopper comes back

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.store import identities, timeline
 from bot.store.models import ContactMessage, utcnow
-from connectors.base import ChannelStore, Delivery, Outbound, RecordingOutput
+from connectors.base import ChannelStore, Delivery, Outbound, Recorded, RecordingOutput
 from connectors.whatsapp.client import OUTSIDE_WINDOW_CODES, Sent, TwilioSender
 from connectors.whatsapp.config import WhatsAppConfig
 from connectors.whatsapp.render import render, split_body
@@ -130,15 +130,9 @@ class WhatsAppOutput(RecordingOutput):
             self.locks[conversation_id] = lock
         return lock
 
-    def _record(self, session: Session, recipient_id: str, outbound: Outbound) -> int | None:
-        # A proactive message to a number that never wrote still belongs on a timeline, so it
-        # can wait as pending: give the number its (anonymous) customer now.
-        phone = phone_of(recipient_id)
-        if phone is not None:
-            identities.resolve(session, CHANNEL, phone)
-        return super()._record(session, recipient_id, outbound)
-
-    async def deliver(self, recipient_id: str, message: Outbound) -> Delivery:
+    async def deliver(
+        self, recipient_id: str, message: Outbound, recorded: Recorded | None = None
+    ) -> Delivery:
         phone = phone_of(recipient_id)
         if phone is None:
             return Delivery("failed", error_code="bad_recipient")
