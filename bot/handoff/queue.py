@@ -12,8 +12,7 @@ from bot.handoff.policy import HandoffPolicy
 from bot.store.models import Agent, Handoff, utcnow
 
 OPEN = ("waiting", "assigned")
-TICKETS = ("ticket",)
-REASONS = ("explicit", "complaint", "fallback", "verification", "act", "message", "timeout")
+# Reasons: explicit, complaint, fallback, verification, act (the bot may not), message, timeout.
 PRIORITY = {"complaint": 1, "act": 1, "verification": 2, "explicit": 2, "fallback": 2}
 # The bot's slots an agent sees: in the summary handed over and live in the console.
 SUMMARY_SLOTS = (
