@@ -23,8 +23,8 @@ test: setup ## everything CI runs: lint, data validation, training, all tests
 	@bash scripts/test.sh
 
 lint: setup ## ruff (lint + format check) and mypy
-	@$(BIN)/ruff check bot actions connectors tests
-	@$(BIN)/ruff format --check bot actions connectors tests
+	@$(BIN)/ruff check bot actions connectors bench tests
+	@$(BIN)/ruff format --check bot actions connectors bench tests
 	@$(BIN)/mypy bot actions connectors
 
 validate: setup ## rasa data validate --fail-on-warnings

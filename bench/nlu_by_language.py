@@ -68,6 +68,28 @@ def write_nlu(path: Path, examples: list[tuple[str, str, str]]) -> None:
     )
 
 
+def tally(stats: Counter, gold: str, intent: str, retrieval: str | None) -> bool:
+    """Count one prediction; True when it is right."""
+    if gold == "out_of_scope":
+        stats["oos_total"] += 1
+        stats["oos_rejected"] += intent in REJECTED
+        return intent in REJECTED
+    stats["in_total"] += 1
+    base = gold.split("/")[0]
+    correct = intent == base and (base != "faq" or retrieval == gold)
+    stats["in_correct"] += correct
+    return correct
+
+
+def figures(stats: Counter) -> dict[str, float | int]:
+    return {
+        "in_scope_accuracy": round(stats["in_correct"] / stats["in_total"], 4),
+        "in_scope_examples": stats["in_total"],
+        "out_of_scope_rejected": round(stats["oos_rejected"] / stats["oos_total"], 4),
+        "out_of_scope_examples": stats["oos_total"],
+    }
+
+
 async def parse_all(model: Path, texts: list[str]) -> list[tuple[str, str | None]]:
     from rasa.core.agent import Agent
 
@@ -111,35 +133,17 @@ def main(out_dir: Path) -> None:
     )
     per_language: dict[str, Counter] = defaultdict(Counter)
     confusions: Counter = Counter()
-    for (text, gold, language), (intent, retrieval) in zip(test, predictions):
-        stats = per_language[language]
-        base = gold.split("/")[0]
-        if base == "out_of_scope":
-            stats["oos_total"] += 1
-            stats["oos_rejected"] += intent in REJECTED
-        else:
-            stats["in_total"] += 1
-            correct = intent == base and (base != "faq" or retrieval == gold)
-            stats["in_correct"] += correct
-            stats["faq_intent_ok"] += base == "faq" and intent == "faq"
-            if not correct:
-                confusions[(language, gold, retrieval if intent == "faq" else intent)] += 1
+    for (_, gold, language), (intent, retrieval) in zip(test, predictions, strict=True):
+        if not tally(per_language[language], gold, intent, retrieval):
+            confusions[(language, gold, retrieval if intent == "faq" else intent)] += 1
     summary = {
         "train_examples": len(train),
         "test_examples": len(test),
         "train_seconds": round(train_seconds),
-        "languages": {
-            lang: {
-                "in_scope_accuracy": round(s["in_correct"] / s["in_total"], 4),
-                "in_scope_examples": s["in_total"],
-                "out_of_scope_rejected": round(s["oos_rejected"] / s["oos_total"], 4),
-                "out_of_scope_examples": s["oos_total"],
-            }
-            for lang, s in sorted(per_language.items())
-        },
+        "languages": {lang: figures(s) for lang, s in sorted(per_language.items())},
         "top_confusions": [
-            {"language": l, "expected": g, "predicted": p, "count": n}
-            for (l, g, p), n in confusions.most_common(15)
+            {"language": lang, "expected": gold, "predicted": predicted, "count": n}
+            for (lang, gold, predicted), n in confusions.most_common(15)
         ],
     }
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")

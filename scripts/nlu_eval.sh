@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# NLU evaluation: held-out per-language figures, then Rasa's 5-fold cross-validation.
-# Slow (six trainings); results go to bench/results/nlu*/. Summaries belong in docs/nlu-evaluation.md.
+# NLU evaluation: held-out per-language figures, the challenge sets, then Rasa's 5-fold cross-validation.
+# Slow (seven trainings); results go to bench/results/nlu*/. Summaries belong in docs/nlu-evaluation.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 echo "==> Held-out evaluation per language (one training)"
 $BIN/python bench/nlu_by_language.py bench/results/nlu
+echo "==> Challenge sets written apart from the training data (one training)"
+$BIN/python bench/nlu_challenge.py bench/results/nlu-challenge
 echo "==> rasa test nlu --cross-validation --folds 5 (five trainings)"
 $BIN/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
   --out bench/results/nlu-cv --no-plot

@@ -7,8 +7,8 @@ step() { printf '\n==> %s\n' "$*"; }
 started=$(date +%s)
 
 step "Lint: ruff and mypy"
-$BIN/ruff check bot actions connectors tests
-$BIN/ruff format --check bot actions connectors tests
+$BIN/ruff check bot actions connectors bench tests
+$BIN/ruff format --check bot actions connectors bench tests
 $BIN/mypy bot actions connectors
 
 step "Rasa data validation (--fail-on-warnings)"

@@ -1,0 +1,99 @@
+"""Intent accuracy on the challenge sets: messages written apart from the training data.
+
+bench/challenge/<lang>-<set>.yml were each written by someone who never saw data/nlu, in a
+different customer style (see bench/challenge/README.md). Set C was only scored, never used to
+decide what to add to the training data, so it is the closest thing to unseen real messages.
+
+Independent writers still hit the same common phrasings ("akkoord", "what time do you open"), so
+about a fifth of the messages also occur in the training data. The headline figures count only the
+messages that do not ("unseen"); the figures over all messages are reported beside them.
+
+Trains the real pipeline (config.yml) on all of data/nlu, parses every challenge message and
+writes a JSON summary per set and per language. Usage: python bench/nlu_challenge.py OUT_DIR
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import yaml
+from nlu_by_language import figures, load_examples, parse_all, tally
+
+ROOT = Path(__file__).resolve().parent.parent
+CHALLENGE = ROOT / "bench" / "challenge"
+
+
+def load_challenge() -> list[tuple[str, str, str]]:
+    """(text, label, set name) for every challenge message."""
+    examples = []
+    for path in sorted(CHALLENGE.glob("*.yml")):
+        for label, texts in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+            examples += [(text, label, path.stem) for text in texts]
+    return examples
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def train(out_dir: Path) -> Path:
+    subprocess.run(
+        [
+            sys.executable, "-m", "rasa", "train", "nlu",
+            "--config", str(ROOT / "config.yml"),
+            "--nlu", str(ROOT / "data" / "nlu"),
+            "--out", str(out_dir / "model"),
+            "--fixed-model-name", "all",
+        ],
+        check=True,
+        cwd=ROOT,
+    )  # fmt: skip
+    return out_dir / "model" / "all.tar.gz"
+
+
+def main(out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    model = train(out_dir)
+    train_seconds = time.perf_counter() - started
+    examples = load_challenge()
+    predictions = asyncio.run(parse_all(model, [text for text, _, _ in examples]))
+    trained_on = {normalised(text) for text, _, _ in load_examples()}
+    per_set: dict[str, Counter] = defaultdict(Counter)
+    per_language: dict[str, Counter] = defaultdict(Counter)
+    per_language_all: dict[str, Counter] = defaultdict(Counter)
+    confusions: Counter = Counter()
+    for (text, gold, name), (intent, retrieval) in zip(examples, predictions, strict=True):
+        language = name.split("-")[0]
+        tally(per_language_all[language], gold, intent, retrieval)
+        if normalised(text) in trained_on:
+            continue
+        tally(per_language[language], gold, intent, retrieval)
+        if not tally(per_set[name], gold, intent, retrieval):
+            confusions[(language, gold, retrieval if intent == "faq" else intent)] += 1
+    summary = {
+        "train_seconds": round(train_seconds),
+        "unseen": {
+            "sets": {name: figures(stats) for name, stats in sorted(per_set.items())},
+            "languages": {lang: figures(stats) for lang, stats in sorted(per_language.items())},
+        },
+        "all_messages": {
+            "languages": {lang: figures(s) for lang, s in sorted(per_language_all.items())},
+        },
+        "top_confusions": [
+            {"language": lang, "expected": gold, "predicted": predicted, "count": n}
+            for (lang, gold, predicted), n in confusions.most_common(15)
+        ],
+    }
+    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    print(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "bench" / "results" / "nlu-challenge")
