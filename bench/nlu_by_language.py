@@ -68,6 +68,22 @@ def write_nlu(path: Path, examples: list[tuple[str, str, str]]) -> None:
     )
 
 
+def train_nlu(nlu: Path, out_dir: Path, name: str) -> Path:
+    """Train the real NLU pipeline (config.yml) on `nlu`; returns the model archive."""
+    subprocess.run(
+        [
+            sys.executable, "-m", "rasa", "train", "nlu",
+            "--config", str(ROOT / "config.yml"),
+            "--nlu", str(nlu),
+            "--out", str(out_dir / "model"),
+            "--fixed-model-name", name,
+        ],
+        check=True,
+        cwd=ROOT,
+    )  # fmt: skip
+    return out_dir / "model" / f"{name}.tar.gz"
+
+
 def tally(stats: Counter, gold: str, intent: str, retrieval: str | None) -> bool:
     """Count one prediction; True when it is right."""
     if gold == "out_of_scope":
@@ -108,29 +124,9 @@ def main(out_dir: Path) -> None:
     train, test = split(load_examples())
     write_nlu(out_dir / "train.yml", train)
     started = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "rasa",
-            "train",
-            "nlu",
-            "--config",
-            str(ROOT / "config.yml"),
-            "--nlu",
-            str(out_dir / "train.yml"),
-            "--out",
-            str(out_dir / "model"),
-            "--fixed-model-name",
-            "heldout",
-        ],
-        check=True,
-        cwd=ROOT,
-    )
+    model = train_nlu(out_dir / "train.yml", out_dir, "heldout")
     train_seconds = time.perf_counter() - started
-    predictions = asyncio.run(
-        parse_all(out_dir / "model" / "heldout.tar.gz", [t for t, _, _ in test])
-    )
+    predictions = asyncio.run(parse_all(model, [t for t, _, _ in test]))
     per_language: dict[str, Counter] = defaultdict(Counter)
     confusions: Counter = Counter()
     for (_, gold, language), (intent, retrieval) in zip(test, predictions, strict=True):
