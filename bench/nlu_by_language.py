@@ -106,6 +106,18 @@ def figures(stats: Counter) -> dict[str, float | int]:
     }
 
 
+def top_confusions(confusions: Counter) -> list[dict[str, str | int]]:
+    return [
+        {"language": lang, "expected": gold, "predicted": predicted, "count": n}
+        for (lang, gold, predicted), n in confusions.most_common(15)
+    ]
+
+
+def write_summary(out_dir: Path, summary: dict) -> None:
+    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    print(json.dumps(summary, indent=2))
+
+
 async def parse_all(model: Path, texts: list[str]) -> list[tuple[str, str | None]]:
     from rasa.core.agent import Agent
 
@@ -137,13 +149,9 @@ def main(out_dir: Path) -> None:
         "test_examples": len(test),
         "train_seconds": round(train_seconds),
         "languages": {lang: figures(s) for lang, s in sorted(per_language.items())},
-        "top_confusions": [
-            {"language": lang, "expected": gold, "predicted": predicted, "count": n}
-            for (lang, gold, predicted), n in confusions.most_common(15)
-        ],
+        "top_confusions": top_confusions(confusions),
     }
-    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
-    print(json.dumps(summary, indent=2))
+    write_summary(out_dir, summary)
 
 
 if __name__ == "__main__":

@@ -15,14 +15,21 @@ writes a JSON summary per set and per language. Usage: python bench/nlu_challeng
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import yaml
-from nlu_by_language import figures, load_examples, parse_all, tally, train_nlu
+from nlu_by_language import (
+    figures,
+    load_examples,
+    parse_all,
+    tally,
+    top_confusions,
+    train_nlu,
+    write_summary,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CHALLENGE = ROOT / "bench" / "challenge"
@@ -73,13 +80,9 @@ def main(out_dir: Path) -> None:
         "all_messages": {
             "languages": {lang: figures(s) for lang, s in sorted(per_language_all.items())},
         },
-        "top_confusions_development_sets": [
-            {"language": lang, "expected": gold, "predicted": predicted, "count": n}
-            for (lang, gold, predicted), n in confusions.most_common(15)
-        ],
+        "top_confusions_development_sets": top_confusions(confusions),
     }
-    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
-    print(json.dumps(summary, indent=2))
+    write_summary(out_dir, summary)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from abc import abstractmethod
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -11,6 +14,16 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 
 logger = logging.getLogger(__name__)
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of our NLU code. Rasa reuses a cached trained component when its config and data
+    are unchanged; a change to how we train must count as a change too."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 class StoredComponent(GraphComponent):
@@ -46,6 +59,10 @@ class StoredComponent(GraphComponent):
     @abstractmethod
     def decode(cls, data: bytes) -> Any:
         """The inverse of encode."""
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        return code_fingerprint()
 
     @classmethod
     def create(

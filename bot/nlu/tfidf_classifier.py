@@ -29,6 +29,8 @@ from bot.nlu.stored import StoredComponent
 
 logger = logging.getLogger(__name__)
 MAX_CHARS = 2000
+# Words of one letter count too: Dutch formal "u" ("kunt u …") and texting ("r u a bot").
+WORD_TOKENS = r"(?u)\b\w+\b"
 
 
 def build_pipeline(config: dict[str, Any]) -> Any:
@@ -38,7 +40,10 @@ def build_pipeline(config: dict[str, Any]) -> Any:
 
     features = make_union(
         TfidfVectorizer(
-            analyzer="word", ngram_range=tuple(config["word_ngrams"]), sublinear_tf=True
+            analyzer="word",
+            ngram_range=tuple(config["word_ngrams"]),
+            sublinear_tf=True,
+            token_pattern=WORD_TOKENS,
         ),
         TfidfVectorizer(
             analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]), sublinear_tf=True
