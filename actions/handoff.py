@@ -40,7 +40,7 @@ from actions.returns import DAMAGE_WORDS
 from bot.formatting import date_text
 from bot.handoff import queue
 from bot.handoff.policy import HandoffPolicy, policy
-from bot.handoff.queue import SUMMARY_SLOTS
+from bot.handoff.queue import SUMMARY_SLOTS, recent_intents
 from bot.store import identities
 from bot.store.models import Handoff, utcnow
 
@@ -168,20 +168,7 @@ def user_intents(tracker: Tracker) -> list[str]:
 
 def summary(tracker: Tracker) -> dict[str, Any]:
     """What the bot knew, for the agent: the last intents, the slots that matter, the text."""
-    intents: list[dict[str, Any]] = []
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
-        intent = (event.get("parse_data") or {}).get("intent") or {}
-        if intent.get("name"):
-            intents.append(
-                {
-                    "name": intent["name"],
-                    "confidence": round(float(intent.get("confidence") or 0), 3),
-                }
-            )
-        if len(intents) >= 5:
-            break
+    intents = recent_intents(tracker.events)
     slots = {}
     for name in SUMMARY_SLOTS:
         value = tracker.get_slot(name)

@@ -30,6 +30,21 @@ SUMMARY_SLOTS = (
 )
 
 
+def recent_intents(events: list[dict[str, Any]], limit: int = 5) -> list[dict[str, Any]]:
+    """The last intents the bot recognised (newest first, with confidence), for the agent."""
+    intents: list[dict[str, Any]] = []
+    for event in reversed(events):
+        if event.get("event") != "user":
+            continue
+        intent = (event.get("parse_data") or {}).get("intent") or {}
+        if intent.get("name"):
+            name, confidence = intent["name"], float(intent.get("confidence") or 0)
+            intents.append({"name": name, "confidence": round(confidence, 3)})
+        if len(intents) >= limit:
+            break
+    return intents
+
+
 def open_handoff(session: Session, conversation_id: str) -> Handoff | None:
     """The waiting or assigned handoff of a conversation, if any."""
     return session.scalars(

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.formatting import money_text
 from bot.handoff import surveys
-from bot.handoff.queue import SUMMARY_SLOTS
+from bot.handoff.queue import SUMMARY_SLOTS, recent_intents
 from bot.retailer import retailer
 from bot.store import identities, timeline
 from bot.store.models import Agent, ChannelIdentity, Customer, Handoff, Order
@@ -147,23 +147,9 @@ def bot_view(handoff_summary: dict[str, Any], tracker: dict[str, Any] | None) ->
             "slots": summary.get("slots", {}),
             "last_message": summary.get("last_message"),
         }
-    intents = []
-    last_message = None
-    for event in reversed(tracker.get("events") or []):
-        if event.get("event") != "user":
-            continue
-        intent = (event.get("parse_data") or {}).get("intent") or {}
-        if intent.get("name"):
-            intents.append(
-                {
-                    "name": intent["name"],
-                    "confidence": round(float(intent.get("confidence") or 0), 3),
-                }
-            )
-        if last_message is None:
-            last_message = event.get("text")
-        if len(intents) >= 5:
-            break
+    events = tracker.get("events") or []
+    intents = recent_intents(events)
+    last_message = next((e.get("text") for e in reversed(events) if e.get("event") == "user"), None)
     slots = tracker.get("slots") or {}
     return {
         "intents": intents or summary.get("intents", []),
