@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,13 @@ from bot.settings import Settings
 from bot.stack import Stack, StackError, latest_model, running_stack
 
 
+# Several checkouts on one machine (worktrees) run their suites side by side: each sets its own
+# KLANTREIS_TEST_PORT_SHIFT so that their real processes do not fight over ports.
+PORT_SHIFT = int(os.environ.get("KLANTREIS_TEST_PORT_SHIFT", "0"))
+
+
 def test_settings(tmp_path: Path, database_url: str, offset: int = 0) -> Settings:
+    offset += PORT_SHIFT
     return Settings(
         runtime_dir=tmp_path / "runtime",
         database_url=database_url,

@@ -34,7 +34,7 @@ from tests.helpers.fake_twilio import (
 pytestmark = pytest.mark.stack
 
 OFFSET = 100  # Rasa on 5205, actions on 5255
-PUBLIC_URL = f"http://127.0.0.1:{5105 + OFFSET}"
+PUBLIC_URL = f"http://127.0.0.1:{5105 + OFFSET + stack_helpers.PORT_SHIFT}"
 TEMPLATE = "HX" + "c" * 32
 SANNE = "+31612345678"
 MARK = "+31623456781"  # C1002, has never written on WhatsApp
