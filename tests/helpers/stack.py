@@ -16,9 +16,11 @@ from bot.settings import Settings
 from bot.stack import Stack, StackError, latest_model, running_stack
 
 
-# Several checkouts on one machine (worktrees) run their suites side by side: each sets its own
-# KLANTREIS_TEST_PORT_SHIFT so that their real processes do not fight over ports.
-PORT_SHIFT = int(os.environ.get("KLANTREIS_TEST_PORT_SHIFT", "0"))
+# Real processes listen on fixed ports, one block per test module (the `offset`). Suites that run
+# side by side move their blocks: each pytest-xdist worker by 6000 (below the ephemeral range the
+# fake servers use), each checkout on one machine by its own KLANTREIS_TEST_PORT_SHIFT.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+PORT_SHIFT = int(os.environ.get("KLANTREIS_TEST_PORT_SHIFT", "0")) + 6000 * int(_WORKER or 0)
 
 
 def test_settings(tmp_path: Path, database_url: str, offset: int = 0) -> Settings:
