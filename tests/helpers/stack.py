@@ -15,7 +15,6 @@ import pytest
 from bot.settings import Settings
 from bot.stack import Stack, StackError, latest_model, running_stack
 
-
 # Real processes listen on fixed ports, one block per test module (the `offset`). Suites that run
 # side by side move their blocks: each pytest-xdist worker by 6000 (below the ephemeral range the
 # fake servers use), each checkout on one machine by its own KLANTREIS_TEST_PORT_SHIFT.
