@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.store.db import make_engine
+from tests.helpers.stack import PORT_SHIFT
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -145,7 +146,12 @@ def test_run_serves_everything_and_stops_cleanly_on_sigterm(tmp_path: Path) -> N
     import time
     import urllib.request
 
-    ports = {"KLANTREIS_RASA_PORT": 6305, "KLANTREIS_ACTION_PORT": 6355, "KLANTREIS_WEB_PORT": 9300}
+    shift = PORT_SHIFT
+    ports = {
+        "KLANTREIS_RASA_PORT": 6305 + shift,
+        "KLANTREIS_ACTION_PORT": 6355 + shift,
+        "KLANTREIS_WEB_PORT": 9300 + shift,
+    }
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
