@@ -19,6 +19,7 @@ from weakref import WeakValueDictionary
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from bot import texts
 from bot.store import identities, timeline
 from bot.store.models import ContactMessage, utcnow
 from connectors.base import ChannelStore, Delivery, Outbound, Recorded, RecordingOutput
@@ -28,8 +29,6 @@ from connectors.whatsapp.render import render, split_body
 from connectors.whatsapp.window import WINDOW, within_window
 
 CHANNEL = "whatsapp"
-# The template's {{1}} when we do not know the customer's first name.
-NAME_FALLBACK = {"nl": "daar", "en": "there"}
 
 Locks = MutableMapping[str, asyncio.Lock]
 
@@ -217,7 +216,7 @@ class WhatsAppOutput(RecordingOutput):
         return Delivery("pending")
 
     async def _send_template(self, conversation_id: str, recipient: Recipient) -> Sent:
-        name = recipient.first_name or NAME_FALLBACK.get(recipient.language, "daar")
+        name = recipient.first_name or texts.text("name_fallback", recipient.language)
         sent = await self.sender.send(
             f"whatsapp:{recipient.phone}",
             content_sid=self.config.content_sid,
