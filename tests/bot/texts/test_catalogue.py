@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from pathlib import Path
 
 import pytest
 import yaml
@@ -42,7 +43,7 @@ def test_every_variable_a_text_takes_from_the_retailer_is_known() -> None:
             assert variables(entry["nl"]) <= known, key
 
 
-def test_a_key_in_two_files_is_refused(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_key_in_two_files_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import bot.texts as texts
 
     for name in FILES:

@@ -59,7 +59,9 @@ def test_the_demo_shop_reads_as_before() -> None:
     assert render("utter_faq/shipping_costs", "nl")["text"].startswith(
         "Vanaf €50 verzenden we je bestelling gratis, daaronder betaal je €4,95 verzendkosten."
     )
-    assert "from €50; below that we charge €4.95" in render("utter_faq/shipping_costs", "en")["text"]
+    assert (
+        "from €50; below that we charge €4.95" in render("utter_faq/shipping_costs", "en")["text"]
+    )
 
 
 def test_a_second_retailer_file_changes_the_replies(rebranded: Path) -> None:
