@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import store_session
 from actions.identity import channel_identity
+from bot.handoff import queue
 from bot.language import LANGUAGES
 from bot.store import identities
 
@@ -24,12 +25,18 @@ logger = logging.getLogger(__name__)
 
 
 def remember_language(tracker: Tracker, language: str) -> None:
-    """Write the detected language back to the customer behind this channel identity."""
+    """Write the detected language back to the customer behind this channel identity (and to
+    their open handoff, whose language the agent console's canned responses use)."""
     try:
         with store_session() as session:
             identity = channel_identity(session, tracker)
-            if identity is not None:
-                identities.remember_language(session, identity=identity, language=language)
+            if identity is None:
+                return
+            identities.remember_language(session, identity=identity, language=language)
+            # The agent's canned responses follow the customer's language while they wait or talk.
+            handoff = queue.open_handoff(session, tracker.sender_id)
+            if handoff is not None and handoff.language != language:
+                handoff.language = language
     except SQLAlchemyError:
         # The reply still goes out in the right language; only later notices would miss it.
         logger.exception("could not store the language of %s", tracker.sender_id)

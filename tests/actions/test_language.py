@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.language import ActionDetectLanguage
 from actions.session import ActionSessionStart
+from bot.handoff import queue
 from bot.store.models import Customer
 from tests.helpers.handoff import WEB, WHATSAPP, db, identity_for, on_channel
 from tests.helpers.trackers import make_tracker
@@ -86,3 +87,25 @@ async def test_a_new_session_starts_in_the_stored_language(
         dispatcher, on_channel("whatsapp:+31600000000", text="hoi"), {}
     )
     assert not [e for e in events if e.get("name") == "language"]
+
+
+async def test_an_open_handoff_follows_the_customers_language(
+    store: str, dispatcher: CollectingDispatcher
+) -> None:
+    """The console offers canned responses in the handoff's language: it must stay current."""
+    customer_id = identity_for(store, WEB)
+    with db(store) as session, session.begin():
+        queue.request(
+            session,
+            conversation_id=WEB,
+            customer_id=customer_id,
+            channel="web",
+            language="nl",
+            reason="explicit",
+        )
+    tracker = on_channel(WEB, text="sorry, can you answer in English?")
+    tracker.latest_message["language"] = "en"
+    await detect(tracker, dispatcher)
+    with db(store) as session:
+        handoff = queue.open_handoff(session, WEB)
+        assert handoff is not None and handoff.language == "en"
