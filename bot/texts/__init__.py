@@ -47,11 +47,19 @@ def render(key: str, language: str | None, **variables: Any) -> dict[str, Any]:
     retailer's facts fill any variable the caller does not give."""
     from bot.texts.facts import facts
 
+    lang = supported(language)
+    return _render(key, lang, {**facts(lang), **variables})
+
+
+def fragment(key: str, language: str | None, **variables: Any) -> str:
+    """An entry filled with `variables` only: the pieces the retailer's facts are said with."""
+    return str(_render(key, supported(language), variables)["text"])
+
+
+def _render(key: str, lang: str, values: dict[str, Any]) -> dict[str, Any]:
     entry = catalogue().get(key)
     if entry is None:
         raise ReplyError(f"no reply called {key!r} in bot/texts")
-    lang = supported(language)
-    values = {**facts(lang), **variables}
 
     def fill(template: str) -> str:
         try:

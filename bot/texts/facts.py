@@ -13,9 +13,10 @@ from decimal import Decimal
 from babel.dates import get_day_names
 from babel.numbers import format_decimal
 
-from bot.formatting import LOCALES
+from bot.formatting import LOCALES, join_words
 from bot.handoff.policy import ALWAYS, WEEKDAYS, HandoffPolicy, policy
 from bot.retailer import Retailer, retailer
+from bot.texts import fragment
 
 Hours = tuple[dt.time, dt.time] | None
 
@@ -44,40 +45,30 @@ def _runs(hours: dict[str, Hours]) -> list[tuple[list[int], Hours]]:
 
 def opening_hours_text(hours: dict[str, Hours], language: str) -> str:
     """'van maandag t/m vrijdag van 8:30 tot 20:00 en op zaterdag van 9:00 tot 17:00; op zondag
-    zijn we dicht' / 'Monday to Friday from 8:30 to 20:00 and on Saturday …; we're closed on
-    Sunday', from the same opening hours the handoff uses."""
+    zijn we dicht', from the same opening hours the handoff uses, in the catalogue's words
+    (bot/texts/words.yml, hours_*) and Babel's day names."""
     names = get_day_names("wide", locale=LOCALES[language])
-    nl = language == "nl"
     open_parts: list[str] = []
     closed: list[str] = []
     for days, span in _runs(hours):
-        first, last = names[days[0]], names[days[-1]]
         if span is None:
             closed.extend(names[d] for d in days)
             continue
+        clock = (
+            fragment("hours_all_day", language)
+            if span == ALWAYS
+            else fragment("hours_clock", language, opens=_clock(span[0]), closes=_clock(span[1]))
+        )
         if len(days) == 1:
-            when = f"op {first}" if nl else f"on {first}"
+            open_parts.append(fragment("hours_one_day", language, day=names[days[0]], clock=clock))
         else:
-            when = f"van {first} t/m {last}" if nl else f"{first} to {last}"
-        if span == ALWAYS:
-            clock = "de hele dag" if nl else "all day"
-        else:
-            clock = (
-                f"van {_clock(span[0])} tot {_clock(span[1])}"
-                if nl
-                else (f"from {_clock(span[0])} to {_clock(span[1])}")
-            )
-        open_parts.append(f"{when} {clock}")
-    joiner = " en " if nl else " and "
-    text = (
-        ", ".join(open_parts[:-1]) + joiner + open_parts[-1]
-        if len(open_parts) > 1
-        else ("".join(open_parts))
-    )
+            first, last = names[days[0]], names[days[-1]]
+            open_parts.append(fragment("hours_days", language, first=first, last=last, clock=clock))
+    said = join_words(open_parts, language)
     if closed:
-        days_text = (", ".join(closed[:-1]) + joiner + closed[-1]) if len(closed) > 1 else closed[0]
-        text += f"; op {days_text} zijn we dicht" if nl else f"; we're closed on {days_text}"
-    return text
+        closed_text = fragment("hours_closed", language, days=join_words(closed, language))
+        said = f"{said}; {closed_text}" if said else closed_text
+    return said
 
 
 def shop_facts(shop: Retailer, hours: HandoffPolicy, language: str) -> dict[str, str]:
