@@ -7,13 +7,13 @@ from typing import Any
 from bot.formatting import date_text, join_words, money_text
 from bot.retailer import Retailer
 from bot.store.models import Order, Shipment
-from bot.texts import word
+from bot.texts import text, word
 
 CARRIERS = {"postnl": "PostNL", "dhl": "DHL", "dpd": "DPD", "ups": "UPS", "budbee": "Budbee"}
 
 
 def items_text(order: Order, language: str) -> str:
-    size_word = "maat" if language == "nl" else "size"
+    size_word = text("size_word", language)
     parts = []
     for line in order.lines:
         name = line.product.name(language)
@@ -32,7 +32,7 @@ def delay_reason(shipment: Shipment, language: str) -> str:
     if language != "nl":
         return ""
     notes = [e.description for e in shipment.events if e.description]
-    return f"Laatste melding van de vervoerder: {notes[-1]}. " if notes else ""
+    return text("delay_reason", language, note=notes[-1]) if notes else ""
 
 
 def status_reply(order: Order, language: str, shop: Retailer) -> tuple[str, dict[str, Any]]:
