@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import language_of, reset_act, say, shop, store_session
+from actions.common import language_of, reset_act, say, shop, store_session, verified
 from actions.order_replies import items_text, total_text
 from bot.store.orders import cancel_order, find_order
 
@@ -47,7 +47,7 @@ class ActionCancelOrder(Action):
     ) -> list[EventType]:
         language = language_of(tracker)
         number = tracker.get_slot("order_number")
-        if number not in (tracker.get_slot("verified_orders") or []):
+        if not verified(tracker, number):
             return reset_act()
         if not tracker.get_slot("confirm_cancel"):
             say(dispatcher, language, "cancel_kept", order_number=number)

@@ -12,12 +12,12 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.replies import render
+from bot.language import supported
 from bot.retailer import Retailer, retailer
 from bot.settings import Settings
 from bot.store.units import Store
+from bot.texts import render
 
-LANGUAGES = ("nl", "en")
 # Slots of one order act, cleared when the act ends or the customer stops it.
 ACT_SLOTS = (
     "pending_act",
@@ -53,9 +53,15 @@ def end_turn() -> list[EventType]:
     return [FollowupAction("action_listen")]
 
 
+def verified(tracker: Tracker, order_number: str | None) -> bool:
+    """Has this conversation proved (order number + postcode, or a verified customer) that it may
+    see `order_number`? Every act checks this before it reads or changes an order."""
+    return bool(order_number) and order_number in (tracker.get_slot("verified_orders") or [])
+
+
 def language_of(tracker: Tracker) -> str:
     value = tracker.get_slot("language")
-    return value if value in LANGUAGES else "nl"
+    return supported(value)
 
 
 def shop() -> Retailer:

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import language_of, reset_act, say, shop, store_session
+from actions.common import language_of, reset_act, say, shop, store_session, verified
 from actions.order_replies import state_text
 from actions.orders import refuse_delivery_change
 from bot.dates import parse_date
@@ -182,7 +182,7 @@ class ActionChangeDelivery(Action):
         number = tracker.get_slot("order_number")
         kind = tracker.get_slot("delivery_change_type")
         value = tracker.get_slot("delivery_change_value") or ""
-        if number not in (tracker.get_slot("verified_orders") or []):
+        if not verified(tracker, number):
             return reset_act()
         with store_session() as session:
             order = find_order(session=session, order_number=number)

@@ -35,14 +35,15 @@ from sqlalchemy.orm import Session
 
 from actions.common import end_turn, language_of, reset_act, say, shop, store_session
 from actions.identity import channel_identity
-from actions.replies import render
 from actions.returns import DAMAGE_WORDS
+from bot import texts
 from bot.formatting import date_text
 from bot.handoff import queue
 from bot.handoff.policy import HandoffPolicy, policy
 from bot.handoff.queue import SUMMARY_SLOTS, recent_intents
 from bot.store import identities
 from bot.store.models import Handoff, utcnow
+from bot.texts import render
 
 ORDER_FORMS = ("verify_order_form", "delivery_change_form", "cancel_form", "return_form")
 HANDOFF_SLOTS = ("handoff_status", "handoff_reason", "handoff_message")
@@ -89,18 +90,6 @@ DAMAGE = re.compile(
     r"damaged|broken|defective|faulty|torn|cracked|ripped)\b",
     re.IGNORECASE,
 )
-CHANNEL_PLACES = {
-    "nl": {
-        "web": "hier in de webchat",
-        "whatsapp": "hier via WhatsApp",
-        "telegram": "hier via Telegram",
-    },
-    "en": {
-        "web": "here in the web chat",
-        "whatsapp": "here on WhatsApp",
-        "telegram": "here on Telegram",
-    },
-}
 REASON_INTROS = {
     "complaint": "handoff_intro_complaint",
     "fallback": "handoff_intro_fallback",
@@ -116,8 +105,8 @@ def now() -> dt.datetime:
 def channel_place(tracker: Tracker, language: str) -> str:
     """'hier via WhatsApp' / 'here in the web chat': where the answer will come."""
     channel = (tracker.sender_id or "").partition(":")[0]
-    places = CHANNEL_PLACES["en" if language == "en" else "nl"]
-    return places.get(channel, places["web"])
+    web = texts.text("channel_place_web", language)
+    return texts.word(f"channel_place_{channel}", language, web)
 
 
 def words_of(text: str) -> str:

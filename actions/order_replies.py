@@ -7,48 +7,13 @@ from typing import Any
 from bot.formatting import date_text, join_words, money_text
 from bot.retailer import Retailer
 from bot.store.models import Order, Shipment
+from bot.texts import text, word
 
 CARRIERS = {"postnl": "PostNL", "dhl": "DHL", "dpd": "DPD", "ups": "UPS", "budbee": "Budbee"}
-STATE_WORDS = {
-    "nl": {
-        "paid": "betaald",
-        "processing": "in behandeling",
-        "shipped": "al onderweg",
-        "out_for_delivery": "vandaag onderweg naar je toe",
-        "delivered": "al bezorgd",
-        "delayed": "al onderweg",
-        "cancelled": "geannuleerd",
-        "returned": "geretourneerd",
-    },
-    "en": {
-        "paid": "paid",
-        "processing": "being processed",
-        "shipped": "already on its way",
-        "out_for_delivery": "out for delivery today",
-        "delivered": "already delivered",
-        "delayed": "already on its way",
-        "cancelled": "cancelled",
-        "returned": "returned",
-    },
-}
-RETURN_STATUS = {
-    "nl": {
-        "requested": "aangemeld, we wachten op je pakket",
-        "received": "ontvangen, we verwerken hem",
-        "refunded": "afgerond, het geld is teruggestort",
-        "rejected": "afgewezen",
-    },
-    "en": {
-        "requested": "registered, we're waiting for your parcel",
-        "received": "received, we're processing it",
-        "refunded": "completed, the money has been refunded",
-        "rejected": "rejected",
-    },
-}
 
 
 def items_text(order: Order, language: str) -> str:
-    size_word = "maat" if language == "nl" else "size"
+    size_word = text("size_word", language)
     parts = []
     for line in order.lines:
         name = line.product.name(language)
@@ -67,7 +32,7 @@ def delay_reason(shipment: Shipment, language: str) -> str:
     if language != "nl":
         return ""
     notes = [e.description for e in shipment.events if e.description]
-    return f"Laatste melding van de vervoerder: {notes[-1]}. " if notes else ""
+    return text("delay_reason", language, note=notes[-1]) if notes else ""
 
 
 def status_reply(order: Order, language: str, shop: Retailer) -> tuple[str, dict[str, Any]]:
@@ -84,7 +49,7 @@ def status_reply(order: Order, language: str, shop: Retailer) -> tuple[str, dict
         return "order_status_returned", {
             **base,
             "return_code": ret.return_code,
-            "return_status": RETURN_STATUS[language].get(ret.status, ret.status),
+            "return_status": word(f"return_status_{ret.status}", language, ret.status),
         }
     if shipment is None:
         return "order_status_processing", base
@@ -111,4 +76,4 @@ def total_text(order: Order, language: str) -> str:
 
 
 def state_text(order: Order, language: str) -> str:
-    return STATE_WORDS[language].get(order.status, order.status)
+    return word(f"order_state_{order.status}", language, order.status)

@@ -9,11 +9,18 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import ACT_SLOTS, language_of, reset_act, say, shop, store_session
+from actions.common import (
+    ACT_SLOTS,
+    language_of,
+    reset_act,
+    say,
+    shop,
+    store_session,
+    verified,
+)
 from actions.handoff import hand_off
 from actions.identity import link_after_verification
 from actions.order_replies import state_text, status_reply
-from actions.replies import render
 from actions.returns import refuse_return
 from bot.store.orders import (
     CANCELLABLE,
@@ -23,6 +30,7 @@ from bot.store.orders import (
     verify_order,
 )
 from bot.text import normalise_order_number, normalise_postcode
+from bot.texts import render
 
 MAX_FAILURES = 3
 INTENT_TO_ACT = {
@@ -35,10 +43,6 @@ INTENT_TO_ACT = {
 
 def is_order_number(value: str) -> bool:
     return value.isdigit() and 5 <= len(value) <= 6
-
-
-def verified(tracker: Tracker, order_number: str | None) -> bool:
-    return bool(order_number) and order_number in (tracker.get_slot("verified_orders") or [])
 
 
 def customer_id(tracker: Tracker) -> int | None:

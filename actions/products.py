@@ -19,6 +19,7 @@ from actions.common import (
     say,
     store_session,
 )
+from bot import texts
 from bot.formatting import join_words, money_text, spec_text
 from bot.nlu.lexicon import everyday_words
 from bot.store.catalogue import closest_products, products_by_sku, products_in
@@ -54,7 +55,7 @@ def variants_text(variants: list[ProductVariant], language: str) -> str:
     colours = {v.colour for v in variants}
     if len(colours) > 1 or any(v.variant.lower() == "one size" for v in variants):
         return join_words([variant_name(v, language) for v in variants], language)
-    word = "maat" if language == "nl" else "size"
+    word = texts.text("size_word", language)
     text = f"{word} " + join_words([v.variant for v in variants], language)
     colour = colours.pop()
     return f"{text} ({colour})" if colour else text
@@ -62,8 +63,8 @@ def variants_text(variants: list[ProductVariant], language: str) -> str:
 
 def variant_name(variant: ProductVariant, language: str) -> str:
     if variant.variant.lower() == "one size":
-        return variant.colour or ("one size" if language == "en" else "één maat")
-    word = "maat" if language == "nl" else "size"
+        return variant.colour or texts.text("one_size", language)
+    word = texts.text("size_word", language)
     name = f"{word} {variant.variant}"
     return f"{name} ({variant.colour})" if variant.colour else name
 
@@ -295,7 +296,7 @@ class ProductAnswers:
     def _compare(
         self, dispatcher: CollectingDispatcher, products: list[Product], language: str
     ) -> None:
-        rating_word = "beoordeling" if language == "nl" else "rating"
+        rating_word = texts.text("rating_word", language)
         lines = []
         for product in products:
             specs = spec_text(product.attributes or {}, language, COMPARE_KEYS)

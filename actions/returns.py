@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import language_of, reset_act, say, shop, store_session
+from actions.common import language_of, reset_act, say, shop, store_session, verified
 from actions.order_replies import items_text
 from bot.formatting import date_text
 from bot.store.models import Order
@@ -82,7 +82,7 @@ class ActionCreateReturn(Action):
         policy = shop()
         number = tracker.get_slot("order_number")
         reason = tracker.get_slot("return_reason") or ""
-        if number not in (tracker.get_slot("verified_orders") or []):
+        if not verified(tracker, number):
             return reset_act()
         with store_session() as session:
             order = find_order(session=session, order_number=number)

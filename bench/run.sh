@@ -7,5 +7,7 @@ echo "==> Import: 100,000 order lines"
 .venv/bin/python bench/import_bench.py bench/results/import.json
 echo "==> Chat latency and training time (Klantreis and plain rasa init)"
 .venv/bin/python bench/latency_bench.py bench/results/latency.json
+echo "==> The NLG call per domain response (action server /nlg)"
+PYTHONPATH=. .venv/bin/python bench/nlg_bench.py bench/results/nlg.json
 echo "==> Customer message to 20 open agent consoles"
 PYTHONPATH=. .venv/bin/python bench/console_latency.py bench/results/console.json

@@ -11,6 +11,7 @@ import sys
 from sqlalchemy import select
 
 from bot.handoff.agents import AccountError, create_agent
+from bot.language import DEFAULT_LANGUAGE, LANGUAGES
 from bot.settings import Settings
 from bot.store.access import connect
 from bot.store.db import make_session_factory
@@ -46,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("username", nargs="?")
     parser.add_argument("--name", help="the name customers see, e.g. 'Noor de Boer'")
     parser.add_argument("--role", choices=("agent", "supervisor"), default="agent")
-    parser.add_argument("--language", choices=("nl", "en"), default="nl")
+    parser.add_argument("--language", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
     parser.add_argument(
         "--password-stdin", action="store_true", help="read the password from stdin"
     )

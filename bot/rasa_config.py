@@ -12,10 +12,12 @@ from bot.settings import PROJECT_ROOT, Settings
 
 
 def endpoints(settings: Settings) -> dict[str, object]:
-    """Action server plus the SQL tracker store on the customer store's own database."""
+    """Action server (also the NLG endpoint: every text from bot/texts/) plus the SQL tracker
+    store on the customer store's own database."""
     url = make_url(settings.database_url)
     return {
         "action_endpoint": {"url": settings.action_server_url},
+        "nlg": {"url": nlg_url(settings.action_server_url)},
         "tracker_store": {
             "type": "SQL",
             "dialect": url.get_backend_name(),
@@ -25,6 +27,13 @@ def endpoints(settings: Settings) -> dict[str, object]:
         },
         "lock_store": {"type": "in_memory"},
     }
+
+
+def nlg_url(action_server_url: str) -> str:
+    """The action server's /nlg route, next to its /webhook."""
+    base = action_server_url.rstrip("/")
+    base = base.removesuffix("/webhook")
+    return f"{base}/nlg"
 
 
 def write_endpoints(settings: Settings) -> Path:

@@ -1,4 +1,5 @@
-"""The retailer's policies (return period, pick-up points, contact) from config/retailer.yml."""
+"""The retailer's facts and policies (name, return period, shipping costs, pick-up points, contact)
+from config/retailer.yml: the bot's texts take them from here (bot/texts/facts.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.language import DEFAULT_LANGUAGE
 from bot.settings import Settings
 
 
@@ -16,7 +18,8 @@ class Retailer:
     shop_name: str = "de webshop"
     website: str = ""
     return_days: int = 14
-    free_shipping_from_eur: int = 50
+    free_shipping_from_eur: float = 50
+    shipping_costs_eur: dict[str, float] = field(default_factory=dict)
     phone: str = ""
     email: str = ""
     hours: dict[str, str] = field(default_factory=dict)
@@ -34,7 +37,7 @@ class Retailer:
         )
 
     def contact(self, language: str) -> str:
-        hours = self.hours.get(language) or self.hours.get("nl", "")
+        hours = self.hours.get(language) or self.hours.get(DEFAULT_LANGUAGE, "")
         return f"{self.phone} ({hours}) · {self.email}"
 
 
@@ -46,7 +49,10 @@ def load_retailer(path: Path) -> Retailer:
         shop_name=data.get("shop_name", "de webshop"),
         website=data.get("website", ""),
         return_days=int(data.get("return_days", 14)),
-        free_shipping_from_eur=int(data.get("free_shipping_from_eur", 50)),
+        free_shipping_from_eur=float(data.get("free_shipping_from_eur", 50)),
+        shipping_costs_eur={
+            str(k): float(v) for k, v in (data.get("shipping_costs_eur") or {}).items()
+        },
         phone=service.get("phone", ""),
         email=service.get("email", ""),
         hours={"nl": service.get("hours_nl", ""), "en": service.get("hours_en", "")},

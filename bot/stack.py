@@ -50,7 +50,7 @@ def action_server_command(settings: Settings) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "rasa_sdk",
+        "actions.server",  # rasa_sdk's server plus our NLG endpoint
         "--actions",
         "actions",
         "--port",

@@ -20,10 +20,10 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sqlalchemy.orm import Session
 
+from bot import texts
 from bot.store import identities, timeline
 from bot.store.models import ChannelIdentity
 from bot.store.units import Store
-from connectors.notices import notice
 from connectors.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -169,8 +169,10 @@ class Gateway:
             return received
         key = self.refusal_key(received, inbound)
         if key is not None:
-            language = received.who.language or "nl"
-            await output.send_response(inbound.conversation_id, {"text": notice(key, language)})
+            language = received.who.language
+            await output.send_response(
+                inbound.conversation_id, {"text": texts.text(f"notice_{key}", language)}
+            )
             return received
         if received.accepted:
             await on_new_message(

@@ -12,6 +12,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.language import supported
 from bot.store.models import Agent, AgentSession, utcnow
 
 ROLES = ("agent", "supervisor")
@@ -85,7 +86,7 @@ def create_agent(
         display_name=display_name.strip() or username,
         password_hash=hash_password(password),
         role=role,
-        language=language if language in ("nl", "en") else "nl",
+        language=supported(language),
     )
     session.add(agent)
     session.flush()

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.handoff.policy import HandoffPolicy
+from bot.language import supported
 from bot.store.models import Agent, Handoff, utcnow
 
 OPEN = ("waiting", "assigned")
@@ -122,7 +123,7 @@ def _new(
     now = now or utcnow()
     handoff = Handoff(
         status=status,
-        language=language if language in ("nl", "en") else "nl",
+        language=supported(language),
         reason=reason,
         priority=PRIORITY.get(reason, 2),
         summary=summary or {},

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.importer import fields as f
 from bot.importer.refs import References
+from bot.language import DEFAULT_LANGUAGE, LANGUAGES
 from bot.store import models as m
 
 Fields = dict[str, tuple[f.Parser, bool]]  # name → (parser, required)
@@ -32,7 +33,6 @@ ATTRIBUTE_KEYS = frozenset(
         "surface",
     ]
 )
-LANGUAGES = ("nl", "en")
 ADDRESS: Fields = {
     "street": (f.text(200), False),
     "house_number": (f.text(20), False),
@@ -93,7 +93,7 @@ def _reviews(row: dict[str, Any], refs: References) -> dict[str, Any]:
 def _customers(row: dict[str, Any], refs: References) -> dict[str, Any]:
     columns = {k: row.get(k) for k in ("customer_ref", "first_name", "last_name", "email", "phone")}
     columns.update({k: row.get(k) for k in ADDRESS})
-    columns["language"] = row.get("language") or "nl"
+    columns["language"] = row.get("language") or DEFAULT_LANGUAGE
     columns["is_anonymous"] = False
     return columns
 

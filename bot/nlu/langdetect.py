@@ -14,7 +14,8 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-LANGUAGES = ("nl", "en")
+from bot.language import LANGUAGES
+
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 

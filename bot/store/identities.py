@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.language import LANGUAGES, supported
 from bot.store.models import (
     ChannelIdentity,
     Consent,
@@ -78,6 +79,18 @@ def live(session: Session, customer: Customer) -> Customer:
     return customer
 
 
+def remember_language(session: Session, *, identity: ChannelIdentity, language: str) -> bool:
+    """The customer wrote in `language`: make it their language, the one fact every proactive
+    message (agent reply hint, WhatsApp template, channel notice) reads. True when it changed."""
+    if language not in LANGUAGES:
+        return False
+    customer = live(session, identity.customer)
+    if customer.language == language:
+        return False
+    customer.language = language
+    return True
+
+
 def find_identity(session: Session, channel: str, external_id: str) -> ChannelIdentity | None:
     return session.scalars(
         select(ChannelIdentity).where(
@@ -96,7 +109,7 @@ def resolve(
         return identity
     customer = Customer(
         customer_ref=f"ANON-{secrets.token_hex(8)}",
-        language=language if language in ("nl", "en") else "nl",
+        language=supported(language),
         is_anonymous=True,
     )
     identity = ChannelIdentity(channel=channel, external_id=external_id, customer=customer)

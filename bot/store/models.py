@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base, relationship
 
+from bot.language import DEFAULT_LANGUAGE
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -70,7 +72,7 @@ class Customer(Base):
     last_name = Column(String(100))
     email = Column(String(255), index=True)
     phone = Column(String(32), index=True)
-    language = Column(String(2), nullable=False, default="nl")
+    language = Column(String(2), nullable=False, default=DEFAULT_LANGUAGE)
     street = Column(String(200))
     house_number = Column(String(20))
     postcode = Column(String(10))
@@ -326,7 +328,7 @@ class Agent(Base):
     display_name = Column(String(100), nullable=False)
     password_hash = Column(String(255), nullable=False)
     role = Column(String(20), nullable=False, default="agent")  # agent | supervisor
-    language = Column(String(2), nullable=False, default="nl")
+    language = Column(String(2), nullable=False, default=DEFAULT_LANGUAGE)
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(UtcDateTime, nullable=False, default=utcnow)
     last_seen_at = Column(UtcDateTime)
@@ -362,7 +364,7 @@ class Handoff(Base):
     conversation_id = Column(String(300), nullable=False, index=True)
     customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
     channel = Column(String(20), nullable=False)
-    language = Column(String(2), nullable=False, default="nl")
+    language = Column(String(2), nullable=False, default=DEFAULT_LANGUAGE)
     reason = Column(String(30), nullable=False)
     priority = Column(Integer, nullable=False, default=2)  # 1 urgent, 2 normal, 3 low
     status = Column(String(20), nullable=False, index=True)

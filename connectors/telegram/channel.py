@@ -27,6 +27,7 @@ from telegram import Bot, Update
 from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
+from bot import texts
 from bot.store import identities, timeline
 from bot.store.models import ChannelIdentity
 from connectors.base import (
@@ -35,7 +36,6 @@ from connectors.base import (
     Received,
     StoreBackedChannel,
 )
-from connectors.notices import notice
 from connectors.ratelimit import RateLimiter
 from connectors.telegram.config import TelegramConfig, quiet_http_loggers, redact_logs
 from connectors.telegram.deeplink import token_digest, verify_start_token
@@ -291,7 +291,7 @@ class TelegramInput(StoreBackedChannel, InputChannel):
             try:
                 if turn.notice is not None:
                     output.reply_markup = turn.markup
-                    text = notice(turn.notice, turn.language, name=turn.name)
+                    text = texts.text(f"notice_{turn.notice}", turn.language, name=turn.name)
                     text = text.replace(", !", "!")  # "Gelukt, {name}!" without a name
                     await output.send_response(incoming.conversation_id, {"text": text})
                 if rasa_text is not None and turn.to_rasa:

@@ -19,18 +19,11 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
+from bot import texts
 from bot.store.models import ContactMessage
-from connectors.notices import notice
 
 _REFERENCE = re.compile(r"b:([1-9][0-9]{0,18}):([0-9]{1,3})")
 MAX_TITLE = 64  # Telegram shows a button title on one line; longer ones are cut
-# Sent with the share-my-number keyboard (a Telegram message needs text to carry a keyboard).
-SHARE_PHONE_PROMPT = {
-    "nl": "Wil je dat ik je herken, ook bij je bestellingen? Deel dan je telefoonnummer met de "
-    "knop hieronder.",
-    "en": "Would you like me to recognise you, for your orders too? Then share your phone number "
-    "with the button below.",
-}
 
 
 def button_reference(record_id: int, index: int) -> str:
@@ -63,14 +56,14 @@ def inline_keyboard(record_id: int, buttons: list[dict[str, str]]) -> InlineKeyb
 def share_phone_keyboard(language: str | None) -> ReplyKeyboardMarkup:
     """The one-button keyboard that shares the customer's own, Telegram-verified number."""
     return ReplyKeyboardMarkup(
-        [[KeyboardButton(notice("share_phone", language), request_contact=True)]],
+        [[KeyboardButton(texts.text("notice_share_phone", language), request_contact=True)]],
         resize_keyboard=True,
         one_time_keyboard=True,
     )
 
 
 def share_phone_prompt(language: str | None) -> str:
-    return SHARE_PHONE_PROMPT.get(language or "nl", SHARE_PHONE_PROMPT["nl"])
+    return texts.text("share_phone_prompt", language)
 
 
 def remove_keyboard() -> ReplyKeyboardRemove:

@@ -14,6 +14,7 @@ from telegram import Bot, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Re
 from telegram.constants import MessageLimit
 from telegram.error import RetryAfter
 
+from bot import texts
 from bot.store import identities
 from connectors.base import ChannelStore, Delivery, Outbound, Recorded, RecordingOutput
 from connectors.telegram.keyboards import inline_keyboard
@@ -22,7 +23,6 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096, counted in UTF-16 code units
 MAX_RETRY_AFTER = 5.0  # seconds we wait once when Telegram asks us to slow down
-AGENT_LABEL = {"nl": "klantenservice", "en": "customer service"}
 ReplyMarkup = ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
@@ -92,7 +92,7 @@ class TelegramOutput(RecordingOutput):
             return Delivery("failed", error_code="bad_recipient")
         text = message.text
         if message.author == "agent" and text:
-            label = AGENT_LABEL.get(language or "nl", AGENT_LABEL["nl"])
+            label = texts.text("agent_label", language)
             author = f"{message.agent_name} ({label})" if message.agent_name else label.capitalize()
             text = f"{author}: {text}"
         keyboard: InlineKeyboardMarkup | None = None

@@ -19,6 +19,8 @@ from weakref import WeakValueDictionary
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from bot import texts
+from bot.language import supported
 from bot.store import identities, timeline
 from bot.store.models import ContactMessage, utcnow
 from connectors.base import ChannelStore, Delivery, Outbound, Recorded, RecordingOutput
@@ -28,8 +30,6 @@ from connectors.whatsapp.render import render, split_body
 from connectors.whatsapp.window import WINDOW, within_window
 
 CHANNEL = "whatsapp"
-# The template's {{1}} when we do not know the customer's first name.
-NAME_FALLBACK = {"nl": "daar", "en": "there"}
 
 Locks = MutableMapping[str, asyncio.Lock]
 
@@ -84,11 +84,11 @@ def read_recipient(session: Session, conversation_id: str, phone: str) -> Recipi
     identity = identities.find_identity(session, CHANNEL, phone)
     known = identities.customer_by_phone(session, phone)
     if identity is None:
-        language = known.language if known is not None else "nl"
+        language = supported(known.language if known is not None else None)
         first_name = known.first_name if known is not None else None
-        return Recipient(phone, None, language or "nl", first_name, False, False)
+        return Recipient(phone, None, language, first_name, False, False)
     who = identities.who(session, identity)
-    language = who.language or "nl"
+    language = supported(who.language)
     first_name = who.first_name
     if first_name is None and known is not None:  # not verified yet, but it is their number
         language, first_name = known.language or language, known.first_name
@@ -217,7 +217,7 @@ class WhatsAppOutput(RecordingOutput):
         return Delivery("pending")
 
     async def _send_template(self, conversation_id: str, recipient: Recipient) -> Sent:
-        name = recipient.first_name or NAME_FALLBACK.get(recipient.language, "daar")
+        name = recipient.first_name or texts.text("name_fallback", recipient.language)
         sent = await self.sender.send(
             f"whatsapp:{recipient.phone}",
             content_sid=self.config.content_sid,

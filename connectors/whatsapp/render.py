@@ -9,22 +9,18 @@ from __future__ import annotations
 
 import re
 
+from bot import texts
 from connectors.base import Outbound
 
 # Twilio refuses a body over 1600 characters (counted in UTF-16 code units, like an emoji = 2).
 MAX_BODY = 1600
 
-AGENT_LABEL = {"nl": "klantenservice", "en": "customer service"}  # as on the other channels
-HINTS = {
-    "nl": "Antwoord met het nummer.",
-    "en": "Reply with the number.",
-}
 
 _CHOICE = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
 
 def hint(language: str | None) -> str:
-    return HINTS.get(language or "nl", HINTS["nl"])
+    return texts.text("options_hint", language)
 
 
 def options_block(buttons: list[dict[str, str]], language: str | None) -> str:
@@ -36,7 +32,7 @@ def render(message: Outbound, language: str | None) -> str:
     """The WhatsApp body of one outbound message (without its image)."""
     body = message.text.strip()
     if message.author == "agent" and body:
-        label = AGENT_LABEL.get(language or "nl", AGENT_LABEL["nl"])
+        label = texts.text("agent_label", language)
         author = f"{message.agent_name} ({label})" if message.agent_name else label.capitalize()
         body = f"{author}: {body}"
     if message.buttons:

@@ -16,6 +16,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import texts
 from bot.handoff import agents, queue
 from bot.services.console.auth import (
     LOGIN_CSRF_COOKIE,
@@ -53,37 +54,9 @@ SECURITY_HEADERS = {
 }
 
 
-ERRORS = {
-    "empty": {"nl": "Typ eerst een bericht.", "en": "Type a message first."},
-    "too_long": {
-        "nl": f"Een bericht heeft hoogstens {MAX_REPLY} tekens.",
-        "en": f"A message has at most {MAX_REPLY} characters.",
-    },
-    "not_yours": {
-        "nl": "Pak het gesprek eerst op.",
-        "en": "Claim the conversation first.",
-    },
-    "outside_window": {
-        "nl": "WhatsApp staat vrije tekst alleen toe binnen 24 uur na het laatste bericht van de "
-        "klant, en er is geen goedgekeurde template ingesteld. Neem via een ander kanaal "
-        "contact op.",
-        "en": "WhatsApp allows free text only within 24 hours of the customer's last message, "
-        "and no approved template is configured. Reach the customer on another channel.",
-    },
-    "not_delivered": {
-        "nl": "Bewaard, maar de bot is nu niet bereikbaar; probeer het zo opnieuw.",
-        "en": "Saved, but the bot can't be reached right now; try again in a moment.",
-    },
-    "invalid": {
-        "nl": "Een notitie heeft 1 tot 2000 tekens.",
-        "en": "A note has 1-2000 characters.",
-    },
-}
-
-
 def error(key: str, agent: Agent, status: int) -> HTTPResponse:
-    language = agent.language if agent.language in ("nl", "en") else "nl"
-    return response.json({"error": key, "message": ERRORS[key][language]}, status=status)
+    message = texts.text(f"console_{key}", agent.language, max_reply=MAX_REPLY)
+    return response.json({"error": key, "message": message}, status=status)
 
 
 def note_dict(note: AgentNote) -> dict[str, Any]:

@@ -1,4 +1,7 @@
-"""Canned responses for agents, in Dutch and English, from config/canned_responses.yml."""
+"""Canned responses for agents, in Dutch and English, from config/canned_responses.yml.
+
+The retailer's words for its agents, kept apart from the bot's own (bot/texts/); the retailer's
+facts ({email}, {shop_name} …) are filled in, so a rebrand changes them too."""
 
 from __future__ import annotations
 
@@ -8,7 +11,9 @@ from typing import Any
 
 import yaml
 
+from bot.language import LANGUAGES
 from bot.settings import PROJECT_ROOT
+from bot.texts.facts import facts
 
 CANNED_FILE = PROJECT_ROOT / "config" / "canned_responses.yml"
 
@@ -19,8 +24,11 @@ def canned_responses(path: Path = CANNED_FILE) -> list[dict[str, Any]]:
     return [
         {
             "key": key,
-            "title": {"nl": entry["title_nl"], "en": entry["title_en"]},
-            "text": {"nl": entry["nl"].strip(), "en": entry["en"].strip()},
+            "title": {language: entry[f"title_{language}"] for language in LANGUAGES},
+            "text": {
+                language: entry[language].strip().format_map(facts(language))
+                for language in LANGUAGES
+            },
         }
         for key, entry in data.items()
     ]
