@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
-import os
 import signal
 import subprocess
 import sys
@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT, Settings, SettingsError
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 TRAINING_PATHS = ("data/nlu", "data/rules", "data/stories")
@@ -161,15 +161,15 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     from bot.stack import running_stack
 
     cmd_migrate(settings, args)
-    if args.no_demo:
-        os.environ["KLANTREIS_DEMO"] = "0"  # no demo log-ins on the demo page either
+    if args.no_demo:  # no demo log-ins on the demo page either
+        settings = dataclasses.replace(settings, demo_logins=False)
     if _store_is_empty(settings) and not args.no_demo:
         cmd_demo(settings, args)
     train(settings)
     from bot.agent_cli import ensure_demo_agents
 
     logins = ensure_demo_agents(settings)
-    _register_telegram_webhook()
+    _register_telegram_webhook(settings)
     _say("Starting the action server, the web services and Rasa (about half a minute)…")
     # `kill` (SIGTERM) stops the bot as cleanly as Ctrl-C: the processes it started stop too.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -197,22 +197,20 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _register_telegram_webhook() -> None:
-    """With TELEGRAM_MODE=webhook and KLANTREIS_PUBLIC_URL set, tell Telegram where to post."""
-    if not os.environ.get("TELEGRAM_BOT_TOKEN"):
-        return
-    from connectors.telegram.webhook_setup import setup_from_env
+def _register_telegram_webhook(settings: Settings) -> None:
+    """With TELEGRAM_MODE=webhook and KLANTREIS_PUBLIC_URL set, tell Telegram where to post.
 
-    try:
-        line = setup_from_env()
-    except Exception as exc:  # Telegram unreachable: the bot still runs, the operator is told
-        _say(
-            f"Could not register the Telegram webhook ({exc.__class__.__name__}); run "
-            "`python -m connectors.telegram.webhook_setup` once Telegram is reachable."
-        )
+    The channel's own command does it (in a child process: bot/ does not import connectors/);
+    a failure is reported there and the bot still starts."""
+    if not settings.telegram.bot_token:
         return
-    if line:
-        _say(line)
+    from bot.stack import child_env
+
+    subprocess.run(
+        [sys.executable, "-m", "connectors.telegram.webhook_setup", "--if-webhook"],
+        cwd=PROJECT_ROOT,
+        env=child_env(settings),
+    )
 
 
 def cmd_shell(settings: Settings, _args: argparse.Namespace) -> None:
@@ -323,7 +321,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.store.db import StoreConfigError
 
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"klantreis: {exc}", file=sys.stderr)
+        return 2
     try:
         COMMANDS[args.command][0](settings, args)
     except ImportRowError as exc:

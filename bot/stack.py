@@ -38,6 +38,8 @@ def child_env(settings: Settings, extra: dict[str, str] | None = None) -> dict[s
         RASA_TELEMETRY_ENABLED="false",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
     )
+    if not settings.demo_logins:
+        env["KLANTREIS_DEMO"] = "0"
     return env
 
 
@@ -129,7 +131,7 @@ def running_stack(
     model = model or latest_model(settings.models_dir)
     env = child_env(settings, extra_env)
     credentials = write_credentials(settings, env)
-    token = rasa_token(settings, env)
+    token = rasa_token(Settings.from_env(env))  # the token the child processes will use
     processes: list[subprocess.Popen] = []
     try:
         action_log = logs / "actions.log"

@@ -20,11 +20,11 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sqlalchemy.orm import Session
 
+from bot.ratelimit import RateLimiter
 from bot.store import identities, timeline
 from bot.store.models import ChannelIdentity
 from bot.store.units import Store
 from connectors.notices import notice
-from connectors.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
 

@@ -144,3 +144,10 @@ def session_for(
 def end_session(session: Session, record: AgentSession, now: dt.datetime | None = None) -> None:
     record.revoked_at = now or utcnow()
     session.flush()
+
+
+def end_session_by_id(session: Session, *, session_id: int, now: dt.datetime | None = None) -> None:
+    """Log out the console session with this id (gone already: nothing to do)."""
+    record = session.get(AgentSession, session_id)
+    if record is not None:
+        end_session(session, record, now)

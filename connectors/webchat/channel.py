@@ -30,11 +30,11 @@ from socketio import AsyncServer
 from sqlalchemy.orm import Session
 
 from bot import tokens
+from bot.ratelimit import RateLimiter
 from bot.settings import PROJECT_ROOT, Settings, token_key
 from bot.store import identities, timeline
 from bot.store.models import ChannelIdentity, Customer
 from connectors.base import ChannelStore, Inbound, StoreBackedChannel
-from connectors.ratelimit import RateLimiter
 from connectors.webchat.output import WebChatOutput
 from connectors.webchat.presence import Presence
 from connectors.webchat.sessions import new_session_id, valid_session_id
