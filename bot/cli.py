@@ -119,10 +119,22 @@ def cmd_patterns(settings: Settings, _args: argparse.Namespace) -> None:
 
 
 def train(settings: Settings, *, force: bool = False) -> None:
-    from bot.stack import bin_path, child_env
+    """Train when the model on disk is not the model of this checkout (or when forced).
 
+    The check is our own fingerprint (bot/model_fingerprint.py), so an unchanged checkout
+    starts without running Rasa at all."""
+    from bot import model_fingerprint
+    from bot.stack import child_env
+
+    if not force:
+        model = model_fingerprint.current_model(settings.models_dir)
+        if model is not None:
+            _say(f"Model up to date: {model.name}.")
+            return
     command = [
-        bin_path("rasa"),
+        sys.executable,
+        "-m",
+        "bot.rasa_server",
         "train",
         "--config",
         "config.yml",
@@ -135,11 +147,12 @@ def train(settings: Settings, *, force: bool = False) -> None:
     ]
     if force:
         command.append("--force")
-    _say("Training the model (skipped by Rasa when nothing changed)…")
+    _say("Training the model (a minute or two; Rasa reuses what it trained before)…")
     started = time.perf_counter()
     result = subprocess.run(command, cwd=PROJECT_ROOT, env=child_env(settings))
     if result.returncode != 0:
         raise CommandError("Training failed; the messages above say which file to fix.")
+    model_fingerprint.record(settings.models_dir)
     _say(f"Model ready in {time.perf_counter() - started:.0f}s.")
 
 
@@ -215,7 +228,7 @@ def _register_telegram_webhook(settings: Settings) -> None:
 
 def cmd_shell(settings: Settings, _args: argparse.Namespace) -> None:
     from bot.rasa_config import write_endpoints
-    from bot.stack import _spawn, _stop, action_server_command, bin_path, child_env, latest_model
+    from bot.stack import _spawn, _stop, action_server_command, child_env, latest_model
 
     endpoints = write_endpoints(settings)
     env = child_env(settings)
@@ -225,7 +238,9 @@ def cmd_shell(settings: Settings, _args: argparse.Namespace) -> None:
     try:
         subprocess.run(
             [
-                bin_path("rasa"),
+                sys.executable,
+                "-m",
+                "bot.rasa_server",
                 "shell",
                 "--model",
                 str(latest_model(settings.models_dir)),
@@ -316,10 +331,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from bot import third_party_warnings
     from bot.importer import ImportRowError
     from bot.stack import StackError
     from bot.store.db import StoreConfigError
 
+    third_party_warnings.install()
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()

@@ -165,6 +165,12 @@ class Settings:
         )
 
 
+def inherited_environment() -> dict[str, str]:
+    """The environment a child process (Rasa, the action server) starts from: this one's,
+    so the children build the same Settings."""
+    return dict(os.environ)
+
+
 def _runtime_secret(settings: Settings, filename: str) -> str:
     """A random secret made once for this installation, in the runtime folder (mode 600)."""
     path = settings.runtime_dir / filename

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.rasa_config import write_credentials, write_endpoints
-from bot.settings import PROJECT_ROOT, Settings, rasa_token
+from bot.settings import PROJECT_ROOT, Settings, inherited_environment, rasa_token
 
 
 class StackError(Exception):
@@ -23,7 +23,7 @@ class StackError(Exception):
 
 
 def child_env(settings: Settings, extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = dict(os.environ)
+    env = inherited_environment()
     env.update(extra or {})
     env.update(
         PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
@@ -52,7 +52,7 @@ def action_server_command(settings: Settings) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "rasa_sdk",
+        "bot.action_server",
         "--actions",
         "actions",
         "--port",

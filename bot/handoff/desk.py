@@ -165,6 +165,7 @@ def claim(session: Session, *, handoff_id: int, agent_id: int) -> Moved:
     """Take a waiting conversation or an unowned ticket; of two racing agents one wins."""
     won = queue.claim(session, handoff_id, agent_id)
     handoff = _handoff(session, handoff_id)
+    session.refresh(handoff)  # the claim was a bulk update: read back what it wrote
     if not won:
         raise Refused("taken")
     return _moved(handoff, pause_bot=handoff.status == "assigned")

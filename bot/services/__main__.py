@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
+from bot import third_party_warnings
 from bot.services.app import create_app
 from bot.settings import Settings
 
 
 def main() -> None:
+    third_party_warnings.install()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings.from_env()
     app = create_app(settings)

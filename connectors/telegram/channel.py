@@ -61,9 +61,10 @@ def make_bot(config: TelegramConfig) -> tuple[Bot, list[HTTPXRequest]]:
     """A PTB Bot for the configured Bot API (Telegram's, or a local one in tests).
 
     Returns its HTTP clients too: the Bot closes them only when it was initialised (which
-    calls getMe), so the channel closes them itself.
+    calls getMe), so the channel closes them itself. The process that uses it keeps the token
+    out of logs first (`from_credentials`, webhook_setup's main): that is global logging, so
+    it is not done here.
     """
-    quiet_http_loggers()
     requests = [
         HTTPXRequest(connection_pool_size=64, pool_timeout=5.0),
         HTTPXRequest(connection_pool_size=1),

@@ -47,6 +47,7 @@ class WebhookState:
 async def _with_bot(config: TelegramConfig, bot: Bot | None, work):  # type: ignore[no-untyped-def]
     if bot is not None:
         return await work(bot)
+    quiet_http_loggers()  # this command talks to Telegram itself: no token in its logs
     own, requests = make_bot(config)
     try:
         return await work(own)
