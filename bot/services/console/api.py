@@ -36,6 +36,7 @@ from bot.store.units import Store
 
 logger = logging.getLogger(__name__)
 CONSOLE_DIR = PROJECT_ROOT / "web" / "agent"
+SHARED_DIR = PROJECT_ROOT / "web" / "shared"  # what the console shares with the chat widget
 KEEPALIVE_SECONDS = 15
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; "
@@ -141,8 +142,12 @@ def console_blueprint(
 
     @bp.route("/static/<name:str>", methods=["GET"])
     async def static(request: Request, name: str) -> HTTPResponse:
+        if Path(name).name != name or name.endswith(".html"):
+            return response.json({"error": "not found"}, status=404)
         path = CONSOLE_DIR / name
-        if Path(name).name != name or name.endswith(".html") or not path.is_file():
+        if not path.is_file():
+            path = SHARED_DIR / name
+        if not path.is_file():
             return response.json({"error": "not found"}, status=404)
         return await response.file(path, headers=SECURITY_HEADERS)
 
