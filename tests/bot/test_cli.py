@@ -145,7 +145,13 @@ def test_run_serves_everything_and_stops_cleanly_on_sigterm(tmp_path: Path) -> N
     import time
     import urllib.request
 
-    ports = {"KLANTREIS_RASA_PORT": 6305, "KLANTREIS_ACTION_PORT": 6355, "KLANTREIS_WEB_PORT": 9300}
+    from tests.helpers.stack import PORT_SHIFT  # checkouts side by side use their own ports
+
+    ports = {
+        "KLANTREIS_RASA_PORT": 6305 + PORT_SHIFT,
+        "KLANTREIS_ACTION_PORT": 6355 + PORT_SHIFT,
+        "KLANTREIS_WEB_PORT": 9300 + PORT_SHIFT,
+    }
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
