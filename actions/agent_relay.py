@@ -10,11 +10,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy import select, update
 
 from actions.common import language_of, say, store_session
 from actions.handoff import HANDOFF_SLOTS, channel_place, now
-from bot.store.models import AgentReply
+from bot.handoff import desk
 
 
 class ActionDeliverAgentMessages(Action):
@@ -27,31 +26,14 @@ class ActionDeliverAgentMessages(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         with store_session() as session:
-            replies = session.scalars(
-                select(AgentReply)
-                .where(
-                    AgentReply.conversation_id == tracker.sender_id,
-                    AgentReply.delivered_at.is_(None),
-                )
-                .order_by(AgentReply.created_at, AgentReply.id)
-            ).all()
-            moment = now()
-            for reply in replies:
-                # Claim each reply, so two deliveries at once never send it twice.
-                claimed = session.execute(
-                    update(AgentReply)
-                    .where(AgentReply.id == reply.id, AgentReply.delivered_at.is_(None))
-                    .values(delivered_at=moment)
-                    .execution_options(synchronize_session=False)
-                )
-                if claimed.rowcount != 1:
-                    continue
-                dispatcher.utter_message(
-                    text=reply.text,
-                    json_message={
-                        "klantreis": {"author": "agent", "agent_name": reply.agent.display_name}
-                    },
-                )
+            replies = desk.take_undelivered_replies(
+                session, conversation_id=tracker.sender_id, now=now()
+            )
+        for reply in replies:
+            dispatcher.utter_message(
+                text=reply.text,
+                json_message={"klantreis": {"author": "agent", "agent_name": reply.agent_name}},
+            )
         return [ActionExecuted("action_listen")]
 
 

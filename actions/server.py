@@ -10,11 +10,15 @@ from __future__ import annotations
 import logging
 import os
 
-from rasa_sdk import utils
-from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
-from rasa_sdk.endpoint import create_app, create_argument_parser
+from bot import third_party_warnings
 
-from actions.nlg import add_nlg_route
+third_party_warnings.install()  # before rasa_sdk's imports raise their deprecation warnings
+
+from rasa_sdk import utils  # noqa: E402
+from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME  # noqa: E402
+from rasa_sdk.endpoint import create_app, create_argument_parser  # noqa: E402
+
+from actions.nlg import add_nlg_route  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> None:

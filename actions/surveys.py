@@ -18,16 +18,15 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.common import language_of, say, store_session
 from actions.handoff import MAX_MESSAGE, is_skip, words_of
 from actions.identity import channel_identity
-from bot.handoff import surveys
+from bot.handoff import queue, surveys
 from bot.handoff.policy import policy
 from bot.store import identities
-from bot.store.models import Handoff, SurveyAnswer
+from bot.store.models import Handoff
 
 NUMBER_WORDS = {
     "nul": 0,
@@ -91,14 +90,6 @@ def attempts(tracker: Tracker, form: str) -> int:
     return count
 
 
-def last_resolved(session: Session, conversation_id: str) -> Handoff | None:
-    return session.scalars(
-        select(Handoff)
-        .where(Handoff.conversation_id == conversation_id, Handoff.status == "resolved")
-        .order_by(Handoff.closed_at.desc(), Handoff.id.desc())
-    ).first()
-
-
 def customer_of(session: Session, tracker: Tracker, handoff: Handoff) -> int:
     """The customer behind this conversation now (merges followed)."""
     identity = channel_identity(session, tracker)
@@ -127,15 +118,10 @@ class ActionAskCsat(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         with store_session() as session:
-            handoff = last_resolved(session, tracker.sender_id)
+            handoff = queue.last_resolved(session, tracker.sender_id)
             if handoff is None:
                 return [ActionExecuted("action_listen")]
-            answered = session.scalar(
-                select(SurveyAnswer.id).where(
-                    SurveyAnswer.handoff_id == handoff.id, SurveyAnswer.kind == "csat"
-                )
-            )
-            if answered is not None:
+            if surveys.answered(session, handoff_id=handoff.id, kind="csat"):
                 return [ActionExecuted("action_listen")]
             agent = agent_first_name(handoff)
         ask_csat(dispatcher, language_of(tracker), agent)
@@ -159,7 +145,7 @@ class ActionAskCsatScore(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         with store_session() as session:
-            agent = agent_first_name(last_resolved(session, tracker.sender_id))
+            agent = agent_first_name(queue.last_resolved(session, tracker.sender_id))
         ask_csat(dispatcher, language_of(tracker), agent)
         return []
 
@@ -231,7 +217,7 @@ class ActionSubmitCsat(Action):
         comment = tracker.get_slot("csat_comment")
         due = False
         with store_session() as session:
-            handoff = last_resolved(session, tracker.sender_id)
+            handoff = queue.last_resolved(session, tracker.sender_id)
             if handoff is not None:
                 customer_id = customer_of(session, tracker, handoff)
                 surveys.record(
@@ -297,7 +283,7 @@ class ActionSubmitNps(Action):
             say(dispatcher, language, "survey_skipped")
             return events
         with store_session() as session:
-            handoff = last_resolved(session, tracker.sender_id)
+            handoff = queue.last_resolved(session, tracker.sender_id)
             if handoff is not None:
                 surveys.record(
                     session,

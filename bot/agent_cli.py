@@ -27,11 +27,11 @@ class AgentCommandError(Exception):
     """Shown to the operator as is."""
 
 
-def _password(args: argparse.Namespace) -> str:
+def _password(settings: Settings, args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
-    if os.environ.get("KLANTREIS_AGENT_PASSWORD"):
-        return os.environ["KLANTREIS_AGENT_PASSWORD"]
+    if settings.agent_password:
+        return settings.agent_password
     if not sys.stdin.isatty():
         raise AgentCommandError(
             "no password given: use --password-stdin or set KLANTREIS_AGENT_PASSWORD"
@@ -81,7 +81,7 @@ def run(settings: Settings, args: argparse.Namespace) -> None:
                     session,
                     username=args.username,
                     display_name=args.name or args.username,
-                    password=_password(args),
+                    password=_password(settings, args),
                     role=args.role,
                     language=args.language,
                 )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
-import os
 import signal
 import subprocess
 import sys
@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT, Settings, SettingsError
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 TRAINING_PATHS = ("data/nlu", "data/rules", "data/stories")
@@ -119,10 +119,22 @@ def cmd_patterns(settings: Settings, _args: argparse.Namespace) -> None:
 
 
 def train(settings: Settings, *, force: bool = False) -> None:
-    from bot.stack import bin_path, child_env
+    """Train when the model on disk is not the model of this checkout (or when forced).
 
+    The check is our own fingerprint (bot/model_fingerprint.py), so an unchanged checkout
+    starts without running Rasa at all."""
+    from bot import model_fingerprint
+    from bot.stack import child_env
+
+    if not force:
+        model = model_fingerprint.current_model(settings.models_dir)
+        if model is not None:
+            _say(f"Model up to date: {model.name}.")
+            return
     command = [
-        bin_path("rasa"),
+        sys.executable,
+        "-m",
+        "bot.rasa_server",
         "train",
         "--config",
         "config.yml",
@@ -135,11 +147,12 @@ def train(settings: Settings, *, force: bool = False) -> None:
     ]
     if force:
         command.append("--force")
-    _say("Training the model (skipped by Rasa when nothing changed)…")
+    _say("Training the model (a minute or two; Rasa reuses what it trained before)…")
     started = time.perf_counter()
     result = subprocess.run(command, cwd=PROJECT_ROOT, env=child_env(settings))
     if result.returncode != 0:
         raise CommandError("Training failed; the messages above say which file to fix.")
+    model_fingerprint.record(settings.models_dir)
     _say(f"Model ready in {time.perf_counter() - started:.0f}s.")
 
 
@@ -161,15 +174,15 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     from bot.stack import running_stack
 
     cmd_migrate(settings, args)
-    if args.no_demo:
-        os.environ["KLANTREIS_DEMO"] = "0"  # no demo log-ins on the demo page either
+    if args.no_demo:  # no demo log-ins on the demo page either
+        settings = dataclasses.replace(settings, demo_logins=False)
     if _store_is_empty(settings) and not args.no_demo:
         cmd_demo(settings, args)
     train(settings)
     from bot.agent_cli import ensure_demo_agents
 
     logins = ensure_demo_agents(settings)
-    _register_telegram_webhook()
+    _register_telegram_webhook(settings)
     _say("Starting the action server, the web services and Rasa (about half a minute)…")
     # `kill` (SIGTERM) stops the bot as cleanly as Ctrl-C: the processes it started stop too.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -197,27 +210,25 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _register_telegram_webhook() -> None:
-    """With TELEGRAM_MODE=webhook and KLANTREIS_PUBLIC_URL set, tell Telegram where to post."""
-    if not os.environ.get("TELEGRAM_BOT_TOKEN"):
-        return
-    from connectors.telegram.webhook_setup import setup_from_env
+def _register_telegram_webhook(settings: Settings) -> None:
+    """With TELEGRAM_MODE=webhook and KLANTREIS_PUBLIC_URL set, tell Telegram where to post.
 
-    try:
-        line = setup_from_env()
-    except Exception as exc:  # Telegram unreachable: the bot still runs, the operator is told
-        _say(
-            f"Could not register the Telegram webhook ({exc.__class__.__name__}); run "
-            "`python -m connectors.telegram.webhook_setup` once Telegram is reachable."
-        )
+    The channel's own command does it (in a child process: bot/ does not import connectors/);
+    a failure is reported there and the bot still starts."""
+    if not settings.telegram.bot_token:
         return
-    if line:
-        _say(line)
+    from bot.stack import child_env
+
+    subprocess.run(
+        [sys.executable, "-m", "connectors.telegram.webhook_setup", "--if-webhook"],
+        cwd=PROJECT_ROOT,
+        env=child_env(settings),
+    )
 
 
 def cmd_shell(settings: Settings, _args: argparse.Namespace) -> None:
     from bot.rasa_config import write_endpoints
-    from bot.stack import _spawn, _stop, action_server_command, bin_path, child_env, latest_model
+    from bot.stack import _spawn, _stop, action_server_command, child_env, latest_model
 
     endpoints = write_endpoints(settings)
     env = child_env(settings)
@@ -227,7 +238,9 @@ def cmd_shell(settings: Settings, _args: argparse.Namespace) -> None:
     try:
         subprocess.run(
             [
-                bin_path("rasa"),
+                sys.executable,
+                "-m",
+                "bot.rasa_server",
                 "shell",
                 "--model",
                 str(latest_model(settings.models_dir)),
@@ -318,12 +331,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from bot import third_party_warnings
     from bot.importer import ImportRowError
     from bot.stack import StackError
     from bot.store.db import StoreConfigError
 
+    third_party_warnings.install()
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"klantreis: {exc}", file=sys.stderr)
+        return 2
     try:
         COMMANDS[args.command][0](settings, args)
     except ImportRowError as exc:

@@ -1,4 +1,5 @@
-"""Start Rasa (`python -m bot.rasa_server run …`, same arguments as `rasa`) with two speed-ups.
+"""Start Rasa (`python -m bot.rasa_server run …`, same arguments as `rasa`) with two speed-ups,
+and with known third-party warnings kept off the terminal (bot/third_party_warnings.py).
 
 Profiling Klantreis under load (py-spy, docs/benchmarks.md) showed Rasa 3.6 spending about a
 third of its busy time on two things that give the same answer every time:
@@ -52,6 +53,9 @@ def install() -> None:
 
 
 def main() -> None:
+    from bot import third_party_warnings
+
+    third_party_warnings.install()
     install()
     from rasa.__main__ import main as rasa_main
 

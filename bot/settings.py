@@ -1,18 +1,103 @@
-"""One typed settings object, built from the environment."""
+"""One typed settings object: every environment variable Klantreis reads, read here.
+
+Each process builds it once at its entry point (`Settings.from_env()`), and passes it (or the
+part a component needs) on; components Rasa builds itself (actions, channels, NLU components)
+build it where they start. Values are checked here, and a wrong one names its variable and
+what to set, so nothing fails later with a bare ValueError.
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+class SettingsError(ValueError):
+    """A configuration value is wrong; the message names the variable and what to set."""
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        port = int(raw)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise SettingsError(f"{name} must be a port number from 1 to 65535, not {raw!r}")
+    return port
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise SettingsError(f"{name} must be 1 or 0 (yes/no, true/false), not {raw!r}")
+
+
+def _text(env: Mapping[str, str], name: str) -> str:
+    return env.get(name, "").strip()
+
+
+@dataclass(frozen=True)
+class TwilioSettings:
+    """WhatsApp through Twilio (TWILIO_*); checked by the channel's own config when it starts."""
+
+    account_sid: str = field(default="", repr=False)
+    auth_token: str = field(default="", repr=False)
+    whatsapp_from: str = ""
+    messaging_service_sid: str = ""
+    content_sid: str = ""  # an approved template, for messages outside the 24-hour window
+    api_base: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> TwilioSettings:
+        return cls(
+            account_sid=_text(env, "TWILIO_ACCOUNT_SID"),
+            auth_token=_text(env, "TWILIO_AUTH_TOKEN"),
+            whatsapp_from=_text(env, "TWILIO_WHATSAPP_FROM"),
+            messaging_service_sid=_text(env, "TWILIO_MESSAGING_SERVICE_SID"),
+            content_sid=_text(env, "TWILIO_CONTENT_SID"),
+            api_base=_text(env, "TWILIO_API_BASE"),
+        )
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    """Telegram (TELEGRAM_*); checked by the channel's own config when it starts."""
+
+    bot_token: str = field(default="", repr=False)
+    mode: str = ""
+    webhook_secret: str = field(default="", repr=False)
+    bot_username: str = ""
+    api_base: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> TelegramSettings:
+        return cls(
+            bot_token=_text(env, "TELEGRAM_BOT_TOKEN"),
+            mode=_text(env, "TELEGRAM_MODE").lower(),
+            webhook_secret=_text(env, "TELEGRAM_WEBHOOK_SECRET"),
+            bot_username=_text(env, "TELEGRAM_BOT_USERNAME").lstrip("@"),
+            api_base=_text(env, "TELEGRAM_API_BASE"),
+        )
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Where Klantreis keeps its data and how its processes find each other."""
+    """Where Klantreis keeps its data, how its processes find each other, and its secrets."""
 
     runtime_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "runtime")
     database_url: str = ""
@@ -21,6 +106,15 @@ class Settings:
     web_port: int = 8000
     models_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "models")
     retailer_file: Path = field(default_factory=lambda: PROJECT_ROOT / "config" / "retailer.yml")
+    public_url: str = ""
+    trust_proxy: bool | None = None  # None: not set here (credentials.yml may say)
+    secure_cookies: bool = False
+    demo_logins: bool = True
+    token_key: str = field(default="", repr=False)
+    rasa_token: str = field(default="", repr=False)
+    agent_password: str = field(default="", repr=False)
+    twilio: TwilioSettings = field(default_factory=TwilioSettings)
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -38,20 +132,43 @@ class Settings:
         return f"http://127.0.0.1:{self.action_port}/webhook"
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        runtime = Path(env.get("KLANTREIS_RUNTIME_DIR", str(PROJECT_ROOT / "runtime")))
+        runtime = Path(env.get("KLANTREIS_RUNTIME_DIR") or PROJECT_ROOT / "runtime")
+        retailer_file = Path(
+            env.get("KLANTREIS_RETAILER_FILE") or PROJECT_ROOT / "config" / "retailer.yml"
+        )
+        if not retailer_file.is_file():
+            raise SettingsError(
+                f"KLANTREIS_RETAILER_FILE: there is no file {retailer_file}; set it to the "
+                "retailer's facts file (like config/retailer.yml) or unset it"
+            )
         return cls(
             runtime_dir=runtime,
-            database_url=env.get("DATABASE_URL", ""),
-            rasa_port=int(env.get("KLANTREIS_RASA_PORT", "5005")),
-            action_port=int(env.get("KLANTREIS_ACTION_PORT", "5055")),
-            web_port=int(env.get("KLANTREIS_WEB_PORT", "8000")),
-            models_dir=Path(env.get("KLANTREIS_MODELS_DIR", str(PROJECT_ROOT / "models"))),
-            retailer_file=Path(
-                env.get("KLANTREIS_RETAILER_FILE", str(PROJECT_ROOT / "config" / "retailer.yml"))
-            ),
+            database_url=_text(env, "DATABASE_URL"),
+            rasa_port=_port(env, "KLANTREIS_RASA_PORT", 5005),
+            action_port=_port(env, "KLANTREIS_ACTION_PORT", 5055),
+            web_port=_port(env, "KLANTREIS_WEB_PORT", 8000),
+            models_dir=Path(env.get("KLANTREIS_MODELS_DIR") or PROJECT_ROOT / "models"),
+            retailer_file=retailer_file,
+            public_url=_text(env, "KLANTREIS_PUBLIC_URL").rstrip("/"),
+            trust_proxy=_flag(env, "KLANTREIS_TRUST_PROXY", False)
+            if _text(env, "KLANTREIS_TRUST_PROXY")
+            else None,
+            secure_cookies=_flag(env, "KLANTREIS_SECURE_COOKIES", False),
+            demo_logins=_flag(env, "KLANTREIS_DEMO", True),
+            token_key=env.get("KLANTREIS_TOKEN_KEY", ""),
+            rasa_token=env.get("KLANTREIS_RASA_TOKEN", ""),
+            agent_password=env.get("KLANTREIS_AGENT_PASSWORD", ""),
+            twilio=TwilioSettings.from_env(env),
+            telegram=TelegramSettings.from_env(env),
         )
+
+
+def inherited_environment() -> dict[str, str]:
+    """The environment a child process (Rasa, the action server) starts from: this one's,
+    so the children build the same Settings."""
+    return dict(os.environ)
 
 
 def _runtime_secret(settings: Settings, filename: str) -> str:
@@ -69,24 +186,21 @@ def _runtime_secret(settings: Settings, filename: str) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
-def token_key(settings: Settings, environ: dict[str, str] | None = None) -> bytes:
+def token_key(settings: Settings) -> bytes:
     """The key that signs customer tokens: KLANTREIS_TOKEN_KEY, else one made for this install.
 
     The generated key lives in the runtime folder, so every process of one installation shares
     it and it survives restarts; production sets KLANTREIS_TOKEN_KEY.
     """
-    env = os.environ if environ is None else environ
-    configured = env.get("KLANTREIS_TOKEN_KEY", "")
-    if configured:
-        return configured.encode("utf-8")
+    if settings.token_key:
+        return settings.token_key.encode("utf-8")
     return _runtime_secret(settings, "token.key").encode("ascii")
 
 
-def rasa_token(settings: Settings, environ: dict[str, str] | None = None) -> str:
+def rasa_token(settings: Settings) -> str:
     """The token Rasa's HTTP API requires (`--auth-token`): KLANTREIS_RASA_TOKEN, else generated.
 
     Without it anyone who reaches Rasa's port could make the bot message any customer through
     `/conversations/<id>/trigger_intent`.
     """
-    env = os.environ if environ is None else environ
-    return env.get("KLANTREIS_RASA_TOKEN", "") or _runtime_secret(settings, "rasa.token")
+    return settings.rasa_token or _runtime_secret(settings, "rasa.token")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.rasa_config import write_credentials, write_endpoints
-from bot.settings import PROJECT_ROOT, Settings, rasa_token
+from bot.settings import PROJECT_ROOT, Settings, inherited_environment, rasa_token
 
 
 class StackError(Exception):
@@ -23,7 +23,7 @@ class StackError(Exception):
 
 
 def child_env(settings: Settings, extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = dict(os.environ)
+    env = inherited_environment()
     env.update(extra or {})
     env.update(
         PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
@@ -38,6 +38,8 @@ def child_env(settings: Settings, extra: dict[str, str] | None = None) -> dict[s
         RASA_TELEMETRY_ENABLED="false",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
     )
+    if not settings.demo_logins:
+        env["KLANTREIS_DEMO"] = "0"
     return env
 
 
@@ -129,7 +131,7 @@ def running_stack(
     model = model or latest_model(settings.models_dir)
     env = child_env(settings, extra_env)
     credentials = write_credentials(settings, env)
-    token = rasa_token(settings, env)
+    token = rasa_token(Settings.from_env(env))  # the token the child processes will use
     processes: list[subprocess.Popen] = []
     try:
         action_log = logs / "actions.log"

@@ -21,10 +21,10 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from sqlalchemy.orm import Session
 
 from bot import texts
+from bot.ratelimit import RateLimiter
 from bot.store import identities, timeline
 from bot.store.models import ChannelIdentity
 from bot.store.units import Store
-from connectors.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
 

@@ -17,6 +17,7 @@ from bot.store.models import Agent, AgentSession, utcnow
 
 ROLES = ("agent", "supervisor")
 SESSION_HOURS = 12
+SEEN_EVERY_SECONDS = 10  # how often a busy console writes "still here" (online status)
 # scrypt with N=2^15, r=8, p=1: about 32 MiB and 50-100 ms per check (OWASP's minimum is 2^17
 # with r=8 for new systems on fast hardware; 2^15 keeps logins snappy on a 2-core box).
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
@@ -145,3 +146,22 @@ def session_for(
 def end_session(session: Session, record: AgentSession, now: dt.datetime | None = None) -> None:
     record.revoked_at = now or utcnow()
     session.flush()
+
+
+def end_session_by_id(session: Session, *, session_id: int, now: dt.datetime | None = None) -> None:
+    """Log out the console session with this id (gone already: nothing to do)."""
+    record = session.get(AgentSession, session_id)
+    if record is not None:
+        end_session(session, record, now)
+
+
+def mark_seen(agent: Agent, now: dt.datetime | None = None) -> bool:
+    """Note that the agent is at work, at most every few seconds (it decides who is online).
+
+    True when the time was written."""
+    now = now or utcnow()
+    last = agent.last_seen_at
+    if last is not None and (now - last).total_seconds() <= SEEN_EVERY_SECONDS:
+        return False
+    agent.last_seen_at = now
+    return True

@@ -55,6 +55,15 @@ def open_handoff(session: Session, conversation_id: str) -> Handoff | None:
     ).first()
 
 
+def last_resolved(session: Session, conversation_id: str) -> Handoff | None:
+    """The conversation's most recently resolved handoff: the one a CSAT answer is about."""
+    return session.scalars(
+        select(Handoff)
+        .where(Handoff.conversation_id == conversation_id, Handoff.status == "resolved")
+        .order_by(Handoff.closed_at.desc(), Handoff.id.desc())
+    ).first()
+
+
 def request(
     session: Session,
     *,

@@ -41,6 +41,16 @@ def record(
     return answer
 
 
+def answered(session: Session, *, handoff_id: int, kind: str) -> bool:
+    """Whether the customer already answered this survey about this handoff."""
+    found = session.scalar(
+        select(SurveyAnswer.id).where(
+            SurveyAnswer.handoff_id == handoff_id, SurveyAnswer.kind == kind
+        )
+    )
+    return found is not None
+
+
 def nps_due(
     session: Session, customer_id: int, policy: HandoffPolicy, now: dt.datetime | None = None
 ) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 
 from sanic import Sanic, response
 from sanic.request import Request
@@ -30,7 +29,11 @@ def create_app(settings: Settings, name: str = "klantreis_services") -> Sanic:
     app.blueprint(demo_blueprint(settings))
     app.blueprint(
         console_blueprint(
-            store, rasa, feed, secure_cookies=os.environ.get("KLANTREIS_SECURE_COOKIES") == "1"
+            store,
+            rasa,
+            feed,
+            secure_cookies=settings.secure_cookies,
+            template_configured=bool(settings.twilio.content_sid),
         )
     )
 

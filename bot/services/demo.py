@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from sanic import Blueprint, response
@@ -21,17 +20,17 @@ DEMO_CUSTOMERS = ("C1001", "C1002", "C1003")
 TOKEN_TTL_SECONDS = 24 * 3600
 
 
-def demo_logins_enabled() -> bool:
+def demo_logins_enabled(settings: Settings) -> bool:
     """Demo log-ins hand out customer tokens to any visitor: never on a real installation.
 
     `klantreis run --no-demo` (and KLANTREIS_DEMO=0) turns them off.
     """
-    return os.environ.get("KLANTREIS_DEMO", "1") != "0"
+    return settings.demo_logins
 
 
 def demo_customers(settings: Settings) -> list[dict[str, str]]:
     """A few demo shoppers to log in as, each with a token signed like a real shop would."""
-    if not demo_logins_enabled():
+    if not demo_logins_enabled(settings):
         return []
     engine = make_engine(settings.database_url)
     try:

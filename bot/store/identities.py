@@ -21,11 +21,15 @@ from bot.store.models import (
     Consent,
     ContactMessage,
     Customer,
+    Handoff,
     Order,
+    SurveyAnswer,
     utcnow,
 )
 
 CHANNELS = ("web", "whatsapp", "telegram")
+# Every row that belongs to a customer moves on a merge (consents are reconciled instead).
+MOVED_ON_MERGE = (ChannelIdentity, Order, ContactMessage, Handoff, SurveyAnswer)
 
 
 @dataclass(frozen=True)
@@ -166,7 +170,7 @@ def merge(session: Session, *, keep: Customer, other: Customer) -> None:
     if keep.id == other.id:
         return
     session.flush()
-    for model in (ChannelIdentity, Order, ContactMessage):
+    for model in MOVED_ON_MERGE:
         session.execute(
             update(model)
             .where(model.customer_id == other.id)

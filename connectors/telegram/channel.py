@@ -28,6 +28,8 @@ from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
 from bot import texts
+from bot.ratelimit import RateLimiter
+from bot.settings import Settings
 from bot.store import identities, timeline
 from bot.store.models import ChannelIdentity
 from connectors.base import (
@@ -36,7 +38,6 @@ from connectors.base import (
     Received,
     StoreBackedChannel,
 )
-from connectors.ratelimit import RateLimiter
 from connectors.telegram.config import TelegramConfig, quiet_http_loggers, redact_logs
 from connectors.telegram.deeplink import token_digest, verify_start_token
 from connectors.telegram.keyboards import (
@@ -60,9 +61,10 @@ def make_bot(config: TelegramConfig) -> tuple[Bot, list[HTTPXRequest]]:
     """A PTB Bot for the configured Bot API (Telegram's, or a local one in tests).
 
     Returns its HTTP clients too: the Bot closes them only when it was initialised (which
-    calls getMe), so the channel closes them itself.
+    calls getMe), so the channel closes them itself. The process that uses it keeps the token
+    out of logs first (`from_credentials`, webhook_setup's main): that is global logging, so
+    it is not done here.
     """
-    quiet_http_loggers()
     requests = [
         HTTPXRequest(connection_pool_size=64, pool_timeout=5.0),
         HTTPXRequest(connection_pool_size=1),
@@ -98,8 +100,13 @@ class TelegramInput(StoreBackedChannel, InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        # Everything comes from the environment; credentials.yml holds no secret.
-        return cls(config=TelegramConfig.from_env())
+        # Secrets come from the environment (through Settings); credentials.yml holds none.
+        options = {k: v for k, v in (credentials or {}).items() if k != "requires"}
+        config = TelegramConfig.from_settings(Settings.from_env(), options)
+        # This process now talks to Telegram with the token in every URL: keep it out of logs.
+        quiet_http_loggers()
+        redact_logs(config.token, config.webhook_secret)
+        return cls(config=config)
 
     def __init__(
         self,
@@ -111,8 +118,6 @@ class TelegramInput(StoreBackedChannel, InputChannel):
         poll_timeout: int = 25,
         poll_backoff: float = 1.0,
     ):
-        quiet_http_loggers()
-        redact_logs(config.token, config.webhook_secret)
         self.config = config
         self._requests: list[HTTPXRequest] = []
         if bot is None:

@@ -1,4 +1,4 @@
-"""The Telegram channel's settings, read from the environment only, and kept out of logs.
+"""The Telegram channel's settings (TELEGRAM_*, read by bot.settings), kept out of logs.
 
 PTB puts the bot token in every request URL, so nothing here ever logs a URL, and the two
 HTTP loggers that would (httpx at INFO, PTB at DEBUG) are raised to WARNING before a Bot is
@@ -11,10 +11,12 @@ import base64
 import hashlib
 import hmac
 import logging
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from bot.settings import Settings, token_key
 
 WEBHOOK_PATH = "/webhooks/telegram/webhook"
 DEFAULT_API_BASE = "https://api.telegram.org/bot"
@@ -82,19 +84,6 @@ def derived_webhook_secret(token: str) -> str:
     return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode("ascii")
 
 
-def signing_key(environ: Mapping[str, str]) -> bytes:
-    """The key that signs customer tokens and deep links: the installation's, as for the web.
-
-    `bot.settings.token_key` reads KLANTREIS_TOKEN_KEY (or the key generated for this
-    installation); without it, KLANTREIS_TOKEN_KEY alone.
-    """
-    try:
-        from bot.settings import Settings, token_key
-    except ImportError:  # an older bot.settings
-        return environ.get("KLANTREIS_TOKEN_KEY", "").encode("utf-8")
-    return token_key(Settings.from_env(dict(environ)), dict(environ))
-
-
 @dataclass(frozen=True, repr=False)
 class TelegramConfig:
     """Everything the Telegram channel needs; `repr` never shows a secret."""
@@ -131,24 +120,36 @@ class TelegramConfig:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> TelegramConfig:
-        env = os.environ if environ is None else environ
-        token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+        """From these environment variables (the process's by default), through Settings."""
+        return cls.from_settings(Settings.from_env(environ))
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, options: Mapping[str, Any] | None = None
+    ) -> TelegramConfig:
+        """From the installation's settings and the channel's entry in credentials.yml.
+
+        credentials.yml may give the non-secret `mode`, `public_url`, `bot_username` and
+        `api_base`; the environment wins. The token and webhook secret come only from the
+        environment."""
+        options = {k: str(v).strip() for k, v in (options or {}).items() if v is not None}
+        telegram = settings.telegram
+        token = telegram.bot_token
         if not token:
             raise TelegramConfigError("TELEGRAM_BOT_TOKEN is not set")
-        public_url = env.get("KLANTREIS_PUBLIC_URL", "").strip().rstrip("/") or None
-        mode = env.get("TELEGRAM_MODE", "").strip().lower() or (
+        public_url = (settings.public_url or options.get("public_url", "")).rstrip("/") or None
+        mode = (telegram.mode or options.get("mode", "")).lower() or (
             "webhook" if public_url else "polling"
         )
-        username = env.get("TELEGRAM_BOT_USERNAME", "").strip().lstrip("@") or None
+        username = (telegram.bot_username or options.get("bot_username", "")).lstrip("@")
         return cls(
             token=token,
-            webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", "").strip()
-            or derived_webhook_secret(token),
+            webhook_secret=telegram.webhook_secret or derived_webhook_secret(token),
             mode=mode,
             public_url=public_url,
-            api_base=env.get("TELEGRAM_API_BASE", "").strip() or DEFAULT_API_BASE,
-            bot_username=username,
-            token_key=signing_key(env),
+            api_base=telegram.api_base or options.get("api_base", "") or DEFAULT_API_BASE,
+            bot_username=username or None,
+            token_key=token_key(settings),
         )
 
     @property

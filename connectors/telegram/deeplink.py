@@ -1,7 +1,7 @@
 """Deep links `https://t.me/<bot>?start=<token>` that tell the bot who the shopper is.
 
 Telegram allows at most 64 characters of [A-Za-z0-9_-] after `?start=`, so the signed
-customer tokens of `bot.tokens` (JSON, about 120 characters) do not fit. A deep-link token is
+customer tokens of `bot.tokens` (JWTs, about 150 characters) do not fit. A deep-link token is
 base64url (no padding) of
 
     expiry (4 bytes, unix seconds, big-endian) | customer ref (UTF-8) | MAC (12 bytes)

@@ -47,6 +47,7 @@ class WebhookState:
 async def _with_bot(config: TelegramConfig, bot: Bot | None, work):  # type: ignore[no-untyped-def]
     if bot is not None:
         return await work(bot)
+    quiet_http_loggers()  # this command talks to Telegram itself: no token in its logs
     own, requests = make_bot(config)
     try:
         return await work(own)
@@ -126,11 +127,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--delete", action="store_true", help="remove the webhook (polling)")
     group.add_argument("--info", action="store_true", help="show what Telegram has now")
+    group.add_argument(
+        "--if-webhook",
+        action="store_true",
+        help="register only when this installation uses a webhook (what `klantreis run` does)",
+    )
     parser.add_argument(
         "--drop-pending", action="store_true", help="let Telegram forget undelivered updates"
     )
     args = parser.parse_args(argv)
     quiet_http_loggers()
+    if args.if_webhook:
+        try:
+            line = setup_from_env()
+        except Exception as exc:  # Telegram unreachable: the bot still runs, the operator is told
+            print(
+                f"Could not register the Telegram webhook ({exc.__class__.__name__}); run "
+                "`python -m connectors.telegram.webhook_setup` once Telegram is reachable."
+            )
+            return 1
+        if line:
+            print(line)
+        return 0
     try:
         config = TelegramConfig.from_env()
         if args.info:

@@ -30,11 +30,11 @@ from socketio import AsyncServer
 from sqlalchemy.orm import Session
 
 from bot import tokens
+from bot.ratelimit import RateLimiter
 from bot.settings import PROJECT_ROOT, Settings, token_key
 from bot.store import identities, timeline
 from bot.store.models import ChannelIdentity, Customer
 from connectors.base import ChannelStore, Inbound, StoreBackedChannel
-from connectors.ratelimit import RateLimiter
 from connectors.webchat.output import WebChatOutput
 from connectors.webchat.presence import Presence
 from connectors.webchat.sessions import new_session_id, valid_session_id
@@ -42,10 +42,16 @@ from connectors.webchat.sessions import new_session_id, valid_session_id
 logger = logging.getLogger(__name__)
 
 STATIC_FILES = {
-    "klantreis-widget.js": PROJECT_ROOT / "web" / "widget" / "klantreis-widget.js",
     "klantreis-widget.css": PROJECT_ROOT / "web" / "widget" / "klantreis-widget.css",
     "socket.io.min.js": PROJECT_ROOT / "web" / "vendor" / "socket.io.min.js",
 }
+# The widget is one <script> for the shop, made of the icons it shares with the agent console
+# and its own code (no build step: joined as served).
+WIDGET_PARTS = (
+    PROJECT_ROOT / "web" / "shared" / "icons.js",
+    PROJECT_ROOT / "web" / "widget" / "klantreis-widget.js",
+)
+STATIC_HEADERS = {"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"}
 MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
 
 
@@ -125,13 +131,17 @@ class WebChatInput(StoreBackedChannel, InputChannel):
 
         @blueprint.route("/static/<name:str>", methods=["GET"])
         async def static(_: Request, name: str) -> HTTPResponse:
+            if name == "klantreis-widget.js":
+                script = "\n".join(part.read_text(encoding="utf-8") for part in WIDGET_PARTS)
+                return response.text(
+                    script,
+                    content_type="application/javascript; charset=utf-8",
+                    headers=STATIC_HEADERS,
+                )
             path = STATIC_FILES.get(name)
             if path is None or not path.is_file():
                 return response.json({"error": "not found"}, status=404)
-            return await response.file(
-                path,
-                headers={"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"},
-            )
+            return await response.file(path, headers=STATIC_HEADERS)
 
         @sio.on("connect")
         async def connect(sid: str, environ: dict, auth: Any = None) -> bool:

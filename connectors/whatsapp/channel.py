@@ -22,13 +22,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.ratelimit import RateLimiter
+from bot.settings import Settings
 from connectors.base import (
     ChannelStore,
     Inbound,
     Received,
     StoreBackedChannel,
 )
-from connectors.ratelimit import RateLimiter
 from connectors.whatsapp.client import TwilioSender
 from connectors.whatsapp.config import WhatsAppConfig
 from connectors.whatsapp.inbound import answer_by_number, link_by_phone, parse_inbound
@@ -62,18 +63,18 @@ class WhatsAppInput(StoreBackedChannel, InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         options = {k: v for k, v in (credentials or {}).items() if k != "requires"}
-        return cls(WhatsAppConfig.from_env(options=options))
+        return cls(WhatsAppConfig.from_settings(Settings.from_env(), options))
 
     def __init__(
         self,
-        config: WhatsAppConfig | None = None,
+        config: WhatsAppConfig,
         *,
         store: ChannelStore | None = None,
         limiter: RateLimiter | None = None,
         sender: TwilioSender | None = None,
         status_retry_delay: float = 0.5,
     ):
-        self.config = config or WhatsAppConfig.from_env()
+        self.config = config
         self._store = store
         self._limiter = limiter
         self.sender = sender or TwilioSender(self.config)

@@ -1,29 +1,23 @@
 """The WhatsApp channel's settings: secrets from the environment only, never in logs or reprs.
 
-Non-secret options may also come from credentials.yml (`public_url`, `whatsapp_from`,
+The environment is read by bot.settings (TWILIO_*, KLANTREIS_PUBLIC_URL, KLANTREIS_TRUST_PROXY);
+non-secret options may also come from credentials.yml (`public_url`, `whatsapp_from`,
 `messaging_service_sid`, `content_sid`, `trust_proxy`, `timeout`); the environment wins.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.settings import Settings
+
 logger = logging.getLogger(__name__)
 
 SECRET_OPTIONS = ("account_sid", "auth_token", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
-OPTION_ENV = {
-    "whatsapp_from": "TWILIO_WHATSAPP_FROM",
-    "messaging_service_sid": "TWILIO_MESSAGING_SERVICE_SID",
-    "content_sid": "TWILIO_CONTENT_SID",
-    "public_url": "KLANTREIS_PUBLIC_URL",
-    "trust_proxy": "KLANTREIS_TRUST_PROXY",
-    "api_base": "TWILIO_API_BASE",
-}
 
 
 class ConfigError(ValueError):
@@ -91,7 +85,23 @@ class WhatsAppConfig:
     def from_env(
         cls, environ: Mapping[str, str] | None = None, options: Mapping[str, Any] | None = None
     ) -> WhatsAppConfig:
-        env = os.environ if environ is None else environ
+        """From these environment variables (the process's by default), through Settings."""
+        return cls.from_settings(Settings.from_env(environ), options)
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, options: Mapping[str, Any] | None = None
+    ) -> WhatsAppConfig:
+        """From the installation's settings and the channel's entry in credentials.yml."""
+        twilio = settings.twilio
+        configured: dict[str, object] = {
+            "whatsapp_from": twilio.whatsapp_from,
+            "messaging_service_sid": twilio.messaging_service_sid,
+            "content_sid": twilio.content_sid,
+            "public_url": settings.public_url,
+            "trust_proxy": {True: "1", False: "0", None: ""}[settings.trust_proxy],
+            "api_base": twilio.api_base,
+        }
         options = dict(options or {})
         for name in SECRET_OPTIONS:
             if options.pop(name, None) is not None:
@@ -101,11 +111,10 @@ class WhatsAppConfig:
                 )
 
         def value(option: str) -> str | None:
-            found = env.get(OPTION_ENV[option]) or options.get(option)
+            found = configured[option] or options.get(option)
             return str(found).strip() if found not in (None, "") else None
 
-        account_sid = (env.get("TWILIO_ACCOUNT_SID") or "").strip()
-        auth_token = (env.get("TWILIO_AUTH_TOKEN") or "").strip()
+        account_sid, auth_token = twilio.account_sid, twilio.auth_token
         missing = [
             name
             for name, found in (

@@ -23,11 +23,11 @@ from bot import texts
 from bot.language import supported
 from bot.store import identities, timeline
 from bot.store.models import ContactMessage, utcnow
+from bot.store.service_window import WINDOW, within_window
 from connectors.base import ChannelStore, Delivery, Outbound, Recorded, RecordingOutput
 from connectors.whatsapp.client import OUTSIDE_WINDOW_CODES, Sent, TwilioSender
 from connectors.whatsapp.config import WhatsAppConfig
 from connectors.whatsapp.render import render, split_body
-from connectors.whatsapp.window import WINDOW, within_window
 
 CHANNEL = "whatsapp"
 

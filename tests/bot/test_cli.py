@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import text
 
 from bot.store.db import make_engine
-from tests.helpers.stack import PORT_SHIFT
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -146,11 +145,12 @@ def test_run_serves_everything_and_stops_cleanly_on_sigterm(tmp_path: Path) -> N
     import time
     import urllib.request
 
-    shift = PORT_SHIFT
+    from tests.helpers.stack import PORT_SHIFT  # checkouts side by side use their own ports
+
     ports = {
-        "KLANTREIS_RASA_PORT": 6305 + shift,
-        "KLANTREIS_ACTION_PORT": 6355 + shift,
-        "KLANTREIS_WEB_PORT": 9300 + shift,
+        "KLANTREIS_RASA_PORT": 6305 + PORT_SHIFT,
+        "KLANTREIS_ACTION_PORT": 6355 + PORT_SHIFT,
+        "KLANTREIS_WEB_PORT": 9300 + PORT_SHIFT,
     }
     env = {
         **os.environ,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jwt
 import pytest
 
 from bot import tokens
@@ -27,10 +28,10 @@ def test_a_token_signed_with_another_key_is_ignored() -> None:
 
 def test_a_changed_customer_breaks_the_signature() -> None:
     token = tokens.sign("C1001", KEY, now=NOW)
-    payload, signature = token.split(".")
-    forged = tokens.sign("C1002", b"attacker", now=NOW).split(".")[0]
-    assert tokens.verify(f"{forged}.{signature}", KEY, now=NOW) is None
-    assert tokens.verify(f"{payload}.{signature}", KEY, now=NOW) == "C1001"
+    header, payload, signature = token.split(".")
+    forged = tokens.sign("C1002", b"attacker", now=NOW).split(".")[1]
+    assert tokens.verify(f"{header}.{forged}.{signature}", KEY, now=NOW) is None
+    assert tokens.verify(f"{header}.{payload}.{signature}", KEY, now=NOW) == "C1001"
 
 
 @pytest.mark.parametrize(
@@ -43,3 +44,17 @@ def test_malformed_tokens_are_ignored(token: object) -> None:
 
 def test_no_key_trusts_nothing() -> None:
     assert tokens.verify(tokens.sign("C1001", KEY), b"") is None
+
+
+def test_an_unsigned_or_otherwise_signed_token_is_ignored() -> None:
+    claims = {"sub": "C1001", "iat": NOW, "exp": NOW + 600}
+    unsigned = jwt.encode(claims, None, algorithm="none")
+    assert tokens.verify(unsigned, KEY, now=NOW) is None
+    other_algorithm = jwt.encode(claims, KEY, algorithm="HS512")
+    assert tokens.verify(other_algorithm, KEY, now=NOW) is None
+
+
+def test_a_token_made_by_any_jwt_library_works() -> None:
+    """What a shop's backend in another language would send: a plain HS256 JWT."""
+    token = jwt.encode({"sub": "C1002", "iat": NOW, "exp": NOW + 60}, KEY, algorithm="HS256")
+    assert tokens.verify(token, KEY, now=NOW) == "C1002"

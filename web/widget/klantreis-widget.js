@@ -117,23 +117,9 @@
     return node;
   }
 
-  var SVG_NS = "http://www.w3.org/2000/svg";
-  var ICONS = {
-    chat: "M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6c-.5.4-1.3.1-1.3-.6V16h0A2.5 2.5 0 0 1 4 13.5z",
-    close: "M6 6l12 12M18 6L6 18",
-    send: "M4.5 12h13M12.5 6l6 6-6 6"
-  };
-
+  // Icons: web/shared/icons.js, served in front of this file as one script.
   function icon(name, className) {
-    var svg = document.createElementNS(SVG_NS, "svg");
-    svg.setAttribute("viewBox", "0 0 24 24");
-    svg.setAttribute("aria-hidden", "true");
-    svg.setAttribute("focusable", "false");
-    svg.setAttribute("class", "kr-icon" + (className ? " " + className : ""));
-    var path = document.createElementNS(SVG_NS, "path");
-    path.setAttribute("d", ICONS[name]);
-    svg.appendChild(path);
-    return svg;
+    return window.KlantreisIcons.icon(name, "kr-icon", className);
   }
 
   function storageGet(store, key) {

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
-import os
-import time
 from pathlib import Path
 from typing import Any
 
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import texts
-from bot.handoff import agents, queue
+from bot.handoff import agents, desk
+from bot.handoff.context import bot_view
+from bot.handoff.policy import policy
+from bot.ratelimit import RateLimiter
 from bot.services.console.auth import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -30,18 +29,15 @@ from bot.services.console.auth import (
     set_cookie,
 )
 from bot.services.console.canned import canned_responses
-from bot.services.console.context import bot_view, customer_context, handoff_item
 from bot.services.console.live import LiveFeed
 from bot.services.console.rasa_api import RasaApi, RasaUnavailable
 from bot.settings import PROJECT_ROOT
-from bot.store import timeline
-from bot.store.models import Agent, AgentNote, AgentReply, Handoff, utcnow
+from bot.store.models import Agent
 from bot.store.units import Store
-from connectors.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
 CONSOLE_DIR = PROJECT_ROOT / "web" / "agent"
-MAX_REPLY = 2000
+SHARED_DIR = PROJECT_ROOT / "web" / "shared"  # what the console shares with the chat widget
 KEEPALIVE_SECONDS = 15
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; "
@@ -54,19 +50,27 @@ SECURITY_HEADERS = {
 }
 
 
+# The refusals the console has words for (bot/texts/console.yml, console_<reason>).
+WORDED = {"empty", "too_long", "not_yours", "outside_window", "not_delivered", "invalid"}
+
+STATUS = {"not_found": 404, "taken": 409, "closed": 409, "not_yours": 403, "outside_window": 409}
+
+
 def error(key: str, agent: Agent, status: int) -> HTTPResponse:
-    message = texts.text(f"console_{key}", agent.language, max_reply=MAX_REPLY)
+    message = texts.text(f"console_{key}", agent.language, max_reply=desk.MAX_TEXT)
     return response.json({"error": key, "message": message}, status=status)
 
 
-def note_dict(note: AgentNote) -> dict[str, Any]:
-    return {
-        "id": note.id,
-        "handoff_id": note.handoff_id,
-        "author": note.agent.display_name if note.agent else "Klantreis",
-        "text": note.text,
-        "at": note.created_at.isoformat(),
-    }
+def refusal(refused: desk.Refused, agent: Agent) -> HTTPResponse:
+    """The desk's refusal as an HTTP answer, in the agent's language where we have words."""
+    status = STATUS[refused.reason]
+    if refused.reason in WORDED:
+        return error(refused.reason, agent, status)
+    return response.json({"error": refused.reason}, status=status)
+
+
+def json_body(request: Request) -> dict[str, Any]:
+    return request.json if isinstance(request.json, dict) else {}
 
 
 def agent_dict(agent: Agent, csrf: str | None = None) -> dict[str, Any]:
@@ -82,28 +86,18 @@ def agent_dict(agent: Agent, csrf: str | None = None) -> dict[str, Any]:
     return data
 
 
-def whatsapp_window(session: Session, handoff: Handoff) -> dict[str, bool] | None:
-    if handoff.channel != "whatsapp":
-        return None
-    from connectors.whatsapp import within_window
-
-    return {
-        "open": within_window(session, handoff.customer_id),
-        "template": bool(os.environ.get("TWILIO_CONTENT_SID")),
-    }
-
-
-def can_reply(handoff: Handoff, agent: Agent) -> bool:
-    if handoff.status == "assigned":
-        return handoff.agent_id == agent.id
-    if handoff.status == "ticket":
-        return handoff.agent_id in (None, agent.id)
-    return False
-
-
 def console_blueprint(
-    store: Store, rasa: RasaApi, feed: LiveFeed, *, secure_cookies: bool = False
+    store: Store,
+    rasa: RasaApi,
+    feed: LiveFeed,
+    *,
+    secure_cookies: bool = False,
+    template_configured: bool = False,
 ) -> Blueprint:
+    """The console's routes: they authenticate, parse, call bot.handoff.desk and answer.
+
+    `template_configured`: an approved WhatsApp template (TWILIO_CONTENT_SID) can reach a
+    customer outside the 24-hour window, so agents may still answer there."""
     bp = Blueprint("agent_console", url_prefix="/agent")
     login_limiter = RateLimiter(burst=5, per_second=5 / 60)
     guard = require_agent(store)
@@ -124,8 +118,12 @@ def console_blueprint(
 
     @bp.route("/static/<name:str>", methods=["GET"])
     async def static(request: Request, name: str) -> HTTPResponse:
+        if Path(name).name != name or name.endswith(".html"):
+            return response.json({"error": "not found"}, status=404)
         path = CONSOLE_DIR / name
-        if Path(name).name != name or name.endswith(".html") or not path.is_file():
+        if not path.is_file():
+            path = SHARED_DIR / name
+        if not path.is_file():
             return response.json({"error": "not found"}, status=404)
         return await response.file(path, headers=SECURITY_HEADERS)
 
@@ -142,7 +140,7 @@ def console_blueprint(
             request.headers.get("x-csrf-token"), request.cookies.get(LOGIN_CSRF_COOKIE)
         ):
             return response.json({"error": "csrf"}, status=403)
-        body = request.json if isinstance(request.json, dict) else {}
+        body = json_body(request)
         username, password = body.get("username"), body.get("password")
         if not isinstance(username, str) or not isinstance(password, str):
             return response.json({"error": "invalid"}, status=400)
@@ -182,14 +180,7 @@ def console_blueprint(
     async def logout(request: Request) -> HTTPResponse:
         record_id = request.ctx.agent_session.id
 
-        def work(session: Session) -> None:
-            from bot.store.models import AgentSession
-
-            record = session.get(AgentSession, record_id)
-            if record is not None:
-                agents.end_session(session, record)
-
-        await store.run(work)
+        await store.run(lambda s: agents.end_session_by_id(s, session_id=record_id))
         reply = response.json({"ok": True})
         clear_cookie(reply, SESSION_COOKIE)
         return reply
@@ -207,76 +198,23 @@ def console_blueprint(
     @bp.route("/api/queue", methods=["GET"])
     @guard
     async def queue_view(request: Request) -> HTTPResponse:
-        me_agent: Agent = request.ctx.agent
-        is_supervisor = me_agent.role == "supervisor"
-
-        def work(session: Session) -> dict[str, Any]:
-            from bot.handoff.policy import policy
-
-            now = time.time()
-            rows = session.scalars(
-                select(Handoff)
-                .where(Handoff.status.in_(("waiting", "assigned", "ticket")))
-                .order_by(Handoff.priority, Handoff.requested_at)
-            ).all()
-            result: dict[str, list[dict[str, Any]]] = {
-                "waiting": [],
-                "mine": [],
-                "tickets": [],
-                "others": [],
-            }
-            for row in rows:
-                item = handoff_item(row, now)
-                if row.agent_id == me_agent.id:
-                    result["mine"].append(item)
-                elif row.status == "waiting":
-                    result["waiting"].append(item)
-                elif row.status == "ticket" and row.agent_id is None:
-                    result["tickets"].append(item)
-                elif is_supervisor:
-                    result["others"].append(item)
-            agents_list = []
-            if is_supervisor:
-                online_since = utcnow() - dt.timedelta(seconds=policy().agent_online_seconds)
-                agents_list = [
-                    {
-                        "id": a.id,
-                        "display_name": a.display_name,
-                        "online": bool(a.last_seen_at and a.last_seen_at >= online_since),
-                    }
-                    for a in session.scalars(
-                        select(Agent).where(Agent.active.is_(True)).order_by(Agent.display_name)
-                    )
-                ]
-            return {**result, "agents": agents_list}
-
-        return response.json(await store.run(work))
+        me: Agent = request.ctx.agent
+        return response.json(
+            await store.run(lambda s: desk.queue_view(s, agent=me, policy=policy()))
+        )
 
     @bp.route("/api/handoffs/<handoff_id:int>", methods=["GET"])
     @guard
     async def handoff_view(request: Request, handoff_id: int) -> HTTPResponse:
-        me_agent: Agent = request.ctx.agent
-
-        def work(session: Session) -> dict[str, Any] | None:
-            handoff = session.get(Handoff, handoff_id)
-            if handoff is None:
-                return None
-            return {
-                "handoff": handoff_item(handoff, time.time()),
-                "transcript": [
-                    timeline.as_dict(m)
-                    for m in timeline.conversation(session, handoff.conversation_id, 500)
-                ],
-                "notes": [note_dict(n) for n in handoff.notes],
-                "context": customer_context(session, handoff.customer_id),
-                "summary": handoff.summary or {},
-                "whatsapp_window": whatsapp_window(session, handoff),
-                "can_reply": can_reply(handoff, me_agent),
-            }
-
-        data = await store.run(work)
-        if data is None:
-            return response.json({"error": "not_found"}, status=404)
+        me: Agent = request.ctx.agent
+        try:
+            data = await store.run(
+                lambda s: desk.handoff_view(
+                    s, handoff_id=handoff_id, agent=me, template_configured=template_configured
+                )
+            )
+        except desk.Refused as refused:
+            return refusal(refused, me)
         tracker = await rasa.tracker(data["handoff"]["conversation_id"])
         data["context"]["bot"] = bot_view(data.pop("summary"), tracker)
         return response.json(data)
@@ -285,147 +223,92 @@ def console_blueprint(
     @guard
     async def claim(request: Request, handoff_id: int) -> HTTPResponse:
         agent_id = request.ctx.agent.id
-
-        def work(session: Session) -> tuple[bool, Handoff | None]:
-            won = queue.claim(session, handoff_id, agent_id)
-            return won, session.get(Handoff, handoff_id)
-
-        won, handoff = await store.run(work)
-        if handoff is None:
-            return response.json({"error": "not_found"}, status=404)
-        if not won:
-            return response.json({"error": "taken"}, status=409)
-        if handoff.status == "assigned":
-            await _quietly(rasa.pause(handoff.conversation_id))
+        try:
+            moved = await store.run(
+                lambda s: desk.claim(s, handoff_id=handoff_id, agent_id=agent_id)
+            )
+        except desk.Refused as refused:
+            return refusal(refused, request.ctx.agent)
+        if moved.pause_bot:
+            await _quietly(rasa.pause(moved.conversation_id))
         await feed.poll_once()
-        return response.json({"handoff": {"id": handoff.id, "status": handoff.status}})
+        return response.json({"handoff": {"id": moved.handoff_id, "status": moved.status}})
 
     @bp.route("/api/handoffs/<handoff_id:int>/assign", methods=["POST"])
     @supervisor
     async def assign(request: Request, handoff_id: int) -> HTTPResponse:
-        body = request.json if isinstance(request.json, dict) else {}
-        target = body.get("agent_id")
+        target = json_body(request).get("agent_id")
         if not isinstance(target, int):
             return response.json({"error": "agent_id is required"}, status=400)
-
-        def work(session: Session) -> str | None:
-            handoff = session.get(Handoff, handoff_id)
-            agent = session.get(Agent, target)
-            if handoff is None or agent is None or not agent.active:
-                return "not_found"
-            if handoff.status not in ("waiting", "assigned", "ticket"):
-                return "closed"
-            was_waiting = handoff.status == "waiting"
-            queue.reassign(session, handoff, agent.id)
-            return "pause" if was_waiting else None
-
-        outcome = await store.run(work)
-        if outcome == "not_found":
-            return response.json({"error": "not_found"}, status=404)
-        if outcome == "closed":
-            return response.json({"error": "closed"}, status=409)
-        if outcome == "pause":
-            conversation = await store.run(lambda s: s.get(Handoff, handoff_id).conversation_id)
-            await _quietly(rasa.pause(conversation))
+        try:
+            moved = await store.run(
+                lambda s: desk.assign(s, handoff_id=handoff_id, agent_id=target)
+            )
+        except desk.Refused as refused:
+            return refusal(refused, request.ctx.agent)
+        if moved.pause_bot:
+            await _quietly(rasa.pause(moved.conversation_id))
         await feed.poll_once()
         return response.json({"ok": True})
 
     @bp.route("/api/handoffs/<handoff_id:int>/reply", methods=["POST"])
     @guard
     async def reply(request: Request, handoff_id: int) -> HTTPResponse:
-        body = request.json if isinstance(request.json, dict) else {}
-        text = body.get("text")
+        me: Agent = request.ctx.agent
+        text = json_body(request).get("text")
         if not isinstance(text, str) or not text.strip():
-            return error("empty", request.ctx.agent, 400)
-        if len(text) > MAX_REPLY:
-            return error("too_long", request.ctx.agent, 400)
-        me_agent: Agent = request.ctx.agent
-
-        def work(session: Session) -> tuple[str, Handoff | None]:
-            handoff = session.get(Handoff, handoff_id)
-            if handoff is None:
-                return "not_found", None
-            if not can_reply(handoff, me_agent):
-                return "not_yours", handoff
-            window = whatsapp_window(session, handoff)
-            if window is not None and not window["open"] and not window["template"]:
-                return "outside_window", handoff
-            if handoff.status == "ticket" and handoff.agent_id is None:
-                queue.claim(session, handoff.id, me_agent.id)
-            session.add(
-                AgentReply(
-                    handoff_id=handoff.id,
-                    conversation_id=handoff.conversation_id,
-                    agent_id=me_agent.id,
-                    text=text.strip(),
+            return error("empty", me, 400)
+        if len(text) > desk.MAX_TEXT:
+            return error("too_long", me, 400)
+        try:
+            moved = await store.run(
+                lambda s: desk.add_reply(
+                    s,
+                    handoff_id=handoff_id,
+                    agent=me,
+                    text=text,
+                    template_configured=template_configured,
                 )
             )
-            return "ok", handoff
-
-        outcome, handoff = await store.run(work)
-        if outcome == "not_found" or handoff is None:
-            return response.json({"error": "not_found"}, status=404)
-        if outcome == "not_yours":
-            return error("not_yours", me_agent, 403)
-        if outcome == "outside_window":
-            return error("outside_window", me_agent, 409)
+        except desk.Refused as refused:
+            return refusal(refused, me)
         try:
             await rasa.execute(
-                handoff.conversation_id, "action_deliver_agent_messages", handoff.channel
+                moved.conversation_id, "action_deliver_agent_messages", moved.channel
             )
         except RasaUnavailable as exc:
             logger.warning("console: reply kept for later delivery: %s", exc)
-            return error("not_delivered", me_agent, 502)
+            return error("not_delivered", me, 502)
         return response.json({"ok": True})
 
     @bp.route("/api/handoffs/<handoff_id:int>/note", methods=["POST"])
     @guard
     async def note(request: Request, handoff_id: int) -> HTTPResponse:
-        body = request.json if isinstance(request.json, dict) else {}
-        text = body.get("text")
-        if not isinstance(text, str) or not text.strip() or len(text) > MAX_REPLY:
+        text = json_body(request).get("text")
+        if not isinstance(text, str) or not text.strip() or len(text) > desk.MAX_TEXT:
             return error("invalid", request.ctx.agent, 400)
         agent_id = request.ctx.agent.id
-
-        def work(session: Session) -> dict[str, Any] | None:
-            handoff = session.get(Handoff, handoff_id)
-            if handoff is None:
-                return None
-            record = AgentNote(handoff_id=handoff.id, agent_id=agent_id, text=text.strip())
-            session.add(record)
-            session.flush()
-            return note_dict(record)
-
-        saved = await store.run(work)
-        if saved is None:
-            return response.json({"error": "not_found"}, status=404)
+        try:
+            saved = await store.run(
+                lambda s: desk.add_note(s, handoff_id=handoff_id, agent_id=agent_id, text=text)
+            )
+        except desk.Refused as refused:
+            return refusal(refused, request.ctx.agent)
         feed.publish("note", {"handoff_id": handoff_id, "note": saved})
         return response.json({"note": saved})
 
     async def finish(request: Request, handoff_id: int, how: str) -> HTTPResponse:
-        me_agent: Agent = request.ctx.agent
-
-        def work(session: Session) -> tuple[str, Handoff | None, bool]:
-            handoff = session.get(Handoff, handoff_id)
-            if handoff is None:
-                return "not_found", None, False
-            mine = handoff.agent_id == me_agent.id or me_agent.role == "supervisor"
-            if not mine or handoff.status not in ("assigned", "ticket"):
-                return "not_yours", handoff, False
-            live = handoff.status == "assigned"
-            status = "answered" if not live else ("resolved" if how == "resolve" else "returned")
-            queue.close(session, handoff, status)
-            return "ok", handoff, live
-
-        outcome, handoff, live = await store.run(work)
-        if outcome == "not_found" or handoff is None:
-            return response.json({"error": "not_found"}, status=404)
-        if outcome == "not_yours":
-            return response.json({"error": "not_yours"}, status=403)
-        if live:
-            await _quietly(rasa.resume(handoff.conversation_id))
+        me: Agent = request.ctx.agent
+        try:
+            moved = await store.run(
+                lambda s: desk.finish(s, handoff_id=handoff_id, agent=me, how=how)
+            )
+        except desk.Refused as refused:
+            return refusal(refused, me)
+        if moved.live:
+            await _quietly(rasa.resume(moved.conversation_id))
             action = "action_ask_csat" if how == "resolve" else "action_handed_back"
-            await _quietly(rasa.execute(handoff.conversation_id, action, handoff.channel))
+            await _quietly(rasa.execute(moved.conversation_id, action, moved.channel))
         await feed.poll_once()
         return response.json({"ok": True})
 

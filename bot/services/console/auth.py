@@ -13,7 +13,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.handoff import agents
-from bot.store.models import Agent, AgentSession, utcnow
+from bot.store.models import Agent, AgentSession
 from bot.store.units import Store
 
 SESSION_COOKIE = "kr_agent"
@@ -72,9 +72,7 @@ async def current_session(request: Request, store: Store) -> tuple[AgentSession,
         record = agents.session_for(session, token)
         if record is None:
             return None
-        now = utcnow()
-        if record.agent.last_seen_at is None or (now - record.agent.last_seen_at).seconds > 10:
-            record.agent.last_seen_at = now
+        agents.mark_seen(record.agent)
         return record, record.agent
 
     return await store.run(work)

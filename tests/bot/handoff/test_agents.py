@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.handoff import agents
-from bot.store.models import utcnow
+from bot.store.models import Agent, utcnow
 
 
 def test_passwords_are_salted_scrypt_hashes() -> None:
@@ -70,3 +70,16 @@ def test_usernames_are_unique(session: Session) -> None:
     agents.create_agent(session, username="noor", display_name="Noor", password="lang-wachtwoord")
     with pytest.raises(agents.AccountError, match="already"):
         agents.create_agent(session, username="NOOR", display_name="N", password="lang-wachtwoord")
+
+
+def test_an_agent_away_for_a_day_is_seen_again() -> None:
+    """`timedelta.seconds` ignores whole days: an agent back after a day and a few seconds
+    stayed 'offline'. The whole interval counts."""
+    now = utcnow()
+    agent = Agent(username="noor", display_name="Noor", password_hash="x", role="agent")
+    agent.last_seen_at = now - dt.timedelta(days=1, seconds=5)
+    assert agents.mark_seen(agent, now) and agent.last_seen_at == now
+    assert not agents.mark_seen(agent, now + dt.timedelta(seconds=3))
+    assert agents.mark_seen(agent, now + dt.timedelta(seconds=11))
+    fresh = Agent(username="lotte", display_name="Lotte", password_hash="x", role="agent")
+    assert agents.mark_seen(fresh, now) and fresh.last_seen_at == now

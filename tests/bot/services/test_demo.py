@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -20,4 +21,5 @@ def test_demo_log_ins_carry_valid_tokens_and_can_be_turned_off(
     assert logins[0]["name"] == "Sanne de Vries"
     assert tokens.verify(logins[0]["token"], token_key(settings)) == "C1001"
     monkeypatch.setenv("KLANTREIS_DEMO", "0")
+    settings = dataclasses.replace(settings, demo_logins=Settings.from_env().demo_logins)
     assert demo_customers(settings) == []

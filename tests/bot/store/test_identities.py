@@ -9,9 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bot.handoff import queue, surveys
 from bot.store import identities, timeline
 from bot.store.db import make_session_factory
-from bot.store.models import ChannelIdentity, Consent, ContactMessage, Customer
+from bot.store.models import (
+    Base,
+    ChannelIdentity,
+    Consent,
+    ContactMessage,
+    Customer,
+    Handoff,
+    SurveyAnswer,
+)
 
 
 @pytest.fixture
@@ -151,3 +160,53 @@ def test_identities_are_unique_per_channel(store: Session) -> None:
     count = store.scalars(select(ChannelIdentity).where(ChannelIdentity.external_id == "c" * 32))
     assert len(count.all()) == 2
     assert store.scalars(select(ContactMessage)).first() is None
+
+
+def test_a_merge_moves_every_kind_of_row_of_the_customer(store: Session) -> None:
+    identity = identities.resolve(store, "web", "m" * 32)
+    anonymous_id = identity.customer_id
+    conversation = identities.conversation_id("web", "m" * 32)
+    timeline.record_inbound(
+        store, customer_id=anonymous_id, conversation_id=conversation, channel="web", text="hoi"
+    )
+    handoff = queue.request(
+        store,
+        conversation_id=conversation,
+        customer_id=anonymous_id,
+        channel="web",
+        language="nl",
+        reason="explicit",
+    )
+    surveys.record(
+        store,
+        kind="csat",
+        score=4,
+        conversation_id=conversation,
+        customer_id=anonymous_id,
+        handoff_id=handoff.id,
+    )
+    store.commit()
+    known = sanne(store)
+    identities.link(store, identity, known, "web_token")
+    store.commit()
+
+    assert store.get(Handoff, handoff.id).customer_id == known.id
+    answers = store.scalars(select(SurveyAnswer).where(SurveyAnswer.handoff_id == handoff.id))
+    assert [a.customer_id for a in answers] == [known.id]
+    assert identities.who(store, identity).customer_id == known.id
+    for model in identities.MOVED_ON_MERGE:
+        left = store.scalars(select(model).where(model.customer_id == anonymous_id)).all()
+        assert left == [], f"{model.__name__} rows stayed with the merged record"
+
+
+def test_every_table_with_a_customer_is_handled_by_merge() -> None:
+    """A new table that belongs to a customer must be added to the merge, or it is orphaned."""
+    handled = {model.__table__.name for model in identities.MOVED_ON_MERGE}
+    handled.add(Consent.__table__.name)  # reconciled: the newest consent wins
+    owning = {
+        table.name
+        for table in Base.metadata.tables.values()
+        if any(fk.column.table.name == "customers" for fk in table.foreign_keys)
+        and table.name != "customers"
+    }
+    assert owning == handled

@@ -23,11 +23,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from bot.ratelimit import RateLimiter
 from bot.store.db import make_engine, make_session_factory
 from bot.store.models import ChannelIdentity, ContactMessage, Customer
 from connectors.base import ChannelStore
-from connectors.ratelimit import RateLimiter
 from connectors.telegram import TelegramConfig, TelegramInput
+from connectors.telegram.config import quiet_http_loggers, redact_logs
 from tests.connectors.telegram.factory import Updates
 from tests.helpers.demo import make_demo_store
 from tests.helpers.fake_telegram import FakeTelegram
@@ -183,6 +184,9 @@ async def served(
 ) -> AsyncIterator[Served]:
     options = dict(channel_options)
     config = make_config(fake, **options.pop("config", {}))
+    # What from_credentials does in the Rasa process before it builds the channel.
+    quiet_http_loggers()
+    redact_logs(config.token, config.webhook_secret)
     channel = TelegramInput(
         config=config,
         store=store,

@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
+from bot.ratelimit import RateLimiter
 from bot.store.models import ChannelIdentity, ContactMessage, Customer, InboundReceipt
-from connectors.ratelimit import RateLimiter
 from tests.connectors.telegram.conftest import OTHER_CHAT, SANNE_CHAT, Served
 
 NOT_TEXT_NL = "Sorry, ik kan hier alleen tekst lezen."

@@ -20,10 +20,10 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bot.ratelimit import RateLimiter
 from bot.store.db import make_session_factory
 from bot.store.models import ChannelIdentity, ContactMessage, InboundReceipt
 from connectors.base import ChannelStore
-from connectors.ratelimit import RateLimiter
 from connectors.whatsapp import WhatsAppConfig, WhatsAppInput
 from tests.helpers.fake_twilio import (
     ACCOUNT_SID,

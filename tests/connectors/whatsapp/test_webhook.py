@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.ratelimit import RateLimiter
 from bot.store import identities
 from bot.store.models import Customer
-from connectors.ratelimit import RateLimiter
 from tests.connectors.whatsapp.conftest import PUBLIC_URL, SANNE, Start
 from tests.helpers.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, SANDBOX_NUMBER, incoming_message
 

@@ -242,3 +242,10 @@ def test_console_files_and_no_traversal(web: str) -> None:
     client = httpx.Client(base_url=web)
     assert client.get("/agent/static/..%2F..%2Fbot%2Fsettings.py").status_code == 404
     assert client.get("/agent/static/console.html").status_code == 404
+
+
+def test_the_console_gets_the_icons_it_shares_with_the_widget(web: str) -> None:
+    client = httpx.Client(base_url=web)
+    icons = client.get("/agent/static/icons.js")
+    assert icons.status_code == 200 and "window.KlantreisIcons" in icons.text
+    assert client.get("/agent/static/..%2Fshared%2Ficons.js").status_code == 404

@@ -1,8 +1,9 @@
-"""WhatsApp's 24-hour customer-service window.
+"""WhatsApp's 24-hour customer-service window, asked of the store.
 
 A business may send free text to a customer only within 24 hours of that customer's latest
 message; outside it, only an approved template. The window is computed from the timeline,
-so it holds across processes and restarts, and the agent console can ask it too.
+so it holds across processes and restarts, and the WhatsApp channel and the handoff desk ask
+the same question here.
 """
 
 from __future__ import annotations

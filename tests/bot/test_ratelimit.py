@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from connectors.ratelimit import RateLimiter
+from bot.ratelimit import RateLimiter
 
 
 def test_a_burst_then_the_steady_rate() -> None:
