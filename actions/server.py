@@ -8,7 +8,6 @@ actions' replies.
 from __future__ import annotations
 
 import logging
-import os
 
 from bot import third_party_warnings
 
@@ -34,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     utils.update_sanic_log_level()
     app = create_app(args.actions, cors_origins=args.cors, auto_reload=args.auto_reload)
     add_nlg_route(app)
-    host = os.environ.get("SANIC_HOST", "0.0.0.0")
+    host = "0.0.0.0"  # rasa_sdk's default; Rasa reaches it on KLANTREIS_ACTION_PORT
     app.run(host, args.port, workers=utils.number_of_sanic_workers())
 
 
