@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date as babel_date
 from babel.numbers import format_currency
 
+from bot import texts
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 
@@ -28,61 +30,39 @@ def money_text(cents: int, language: str) -> str:
 def join_words(items: list[str], language: str) -> str:
     if len(items) <= 1:
         return "".join(items)
-    last = " en " if language == "nl" else " and "
-    return ", ".join(items[:-1]) + last + items[-1]
+    last = texts.fragment("and_word", language)
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]
 
 
-SPEC_LABELS: dict[str, tuple[str, str, str]] = {
-    # key: (Dutch label, English label, unit)
-    "weight_g": ("gewicht", "weight", " g"),
-    "drop_mm": ("drop", "drop", " mm"),
-    "waterproof": ("waterdicht", "waterproof", ""),
-    "material": ("materiaal", "material", ""),
-    "persons": ("personen", "people", ""),
-    "comfort_temp_c": ("comforttemperatuur", "comfort temperature", " °C"),
-    "length_cm": ("lengte", "length", " cm"),
-    "width_cm": ("breedte", "width", " cm"),
-    "volume_l": ("inhoud", "volume", " l"),
-    "thickness_mm": ("dikte", "thickness", " mm"),
-    "max_load_kg": ("max. belasting", "max. load", " kg"),
-    "colour": ("kleur", "colour", ""),
-    "gender": ("voor", "for", ""),
-    "season": ("seizoen", "season", ""),
-    "surface": ("ondergrond", "surface", ""),
-}
-VALUE_WORDS = {
-    "nl": {
-        True: "ja",
-        False: "nee",
-        "men": "heren",
-        "women": "dames",
-        "unisex": "unisex",
-        "kids": "kinderen",
-        "road": "weg",
-        "trail": "trail",
-    },
-    "en": {
-        True: "yes",
-        False: "no",
-        "men": "men",
-        "women": "women",
-        "unisex": "unisex",
-        "kids": "kids",
-        "road": "road",
-        "trail": "trail",
-    },
+SPEC_UNITS: dict[str, str] = {
+    # attribute: unit, in the order specs are listed; the labels are in bot/texts/words.yml
+    "weight_g": " g",
+    "drop_mm": " mm",
+    "waterproof": "",
+    "material": "",
+    "persons": "",
+    "comfort_temp_c": " °C",
+    "length_cm": " cm",
+    "width_cm": " cm",
+    "volume_l": " l",
+    "thickness_mm": " mm",
+    "max_load_kg": " kg",
+    "colour": "",
+    "gender": "",
+    "season": "",
+    "surface": "",
 }
 
 
 def spec_text(attributes: dict[str, Any], language: str, keys: list[str] | None = None) -> str:
     """'gewicht 280 g · drop 8 mm · waterdicht ja'."""
     parts = []
-    for key in keys or list(SPEC_LABELS):
-        if key not in attributes or key not in SPEC_LABELS:
+    for key in keys or list(SPEC_UNITS):
+        if key not in attributes or key not in SPEC_UNITS:
             continue
-        nl_label, en_label, unit = SPEC_LABELS[key]
         value = attributes[key]
-        words = VALUE_WORDS.get(language, VALUE_WORDS["nl"])
-        shown = words.get(value, value) if isinstance(value, (bool, str)) else value
-        parts.append(f"{nl_label if language == 'nl' else en_label} {shown}{unit}")
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        shown = texts.word(f"value_{value}", language, value) if isinstance(value, str) else value
+        parts.append(f"{texts.fragment(f'spec_{key}', language)} {shown}{SPEC_UNITS[key]}")
     return " · ".join(parts)

@@ -52,7 +52,8 @@ def render(key: str, language: str | None, **variables: Any) -> dict[str, Any]:
 
 
 def fragment(key: str, language: str | None, **variables: Any) -> str:
-    """An entry filled with `variables` only: the pieces the retailer's facts are said with."""
+    """An entry filled with `variables` only (no retailer facts): words and the pieces the
+    retailer's facts themselves are said with."""
     return str(_render(key, supported(language), variables)["text"])
 
 
@@ -87,4 +88,4 @@ def text(key: str, language: str | None, **variables: Any) -> str:
 def word(key: str, language: str | None, fallback: str) -> str:
     """A word for a value the data may hold beyond the catalogue (a new order status): the
     catalogue's word when there is one, else the value itself."""
-    return text(key, language) if key in catalogue() else fallback
+    return fragment(key, language) if key in catalogue() else fallback
