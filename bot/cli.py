@@ -173,7 +173,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     _say("Starting the action server, the web services and Rasa (about half a minute)…")
     # `kill` (SIGTERM) stops the bot as cleanly as Ctrl-C: the processes it started stop too.
     signal.signal(signal.SIGTERM, _interrupt)
-    with running_stack(settings) as stack:
+    # A crashed process is restarted (bot/supervisor.py); the lines about it go here too.
+    with running_stack(settings, say=_say) as stack:
         _say(
             "\nKlantreis is running.\n"
             f"  Demo shop with the chat widget: {stack.web_url}/\n"
@@ -185,12 +186,12 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
             "  Stop with Ctrl-C."
         )
         try:
-            while all(p.poll() is None for p in stack.processes):
+            while stack.supervisor.failure is None:
                 time.sleep(1)
         except KeyboardInterrupt:
             _say("\nStopping…")
             return
-        raise CommandError(f"A process stopped unexpectedly; see {settings.runtime_dir / 'logs'}")
+        raise CommandError(stack.supervisor.failure)
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
