@@ -176,7 +176,7 @@ def running_stack(
             + " An action module that fails to import stops it too.",
         ),
         ChildSpec(
-            "The web services",
+            "The web server",
             [sys.executable, "-m", "bot.services"],
             logs / "services.log",
             f"{web_url}/health",

@@ -28,7 +28,7 @@ from tests.helpers.webchat import Tab
 
 pytestmark = pytest.mark.stack
 
-ACTIONS, RASA, SERVICES = "The action server", "The Rasa server", "The web services"
+ACTIONS, RASA, SERVICES = "The action server", "The Rasa server", "The web server"
 SORRY_NL = "Probeer het over een momentje nog eens"
 SORRY_EN = "Please try again in a moment"
 
@@ -179,3 +179,39 @@ def test_sqlite_busy_the_message_waits_for_the_lock_and_is_answered(
     assert "postcode" in texts(result["replies"])
     reply = texts(send(bot, "busy", "3572 BK"))  # the conversation goes on as normal
     assert "10452" in reply and "PostNL" in reply, reply
+
+
+@pytest.mark.postgres
+def test_postgres_connections_cut_mid_conversation_the_conversation_goes_on(
+    tmp_path_factory: pytest.TempPathFactory, postgres_url: str
+) -> None:
+    """Every server connection of the bot is terminated (what a PostgreSQL restart does to
+    them) between two messages of one conversation; the next message is answered in place."""
+    from sqlalchemy import text
+
+    from tests.conftest import POSTGRES_ADMIN_URL, _reset_postgres
+
+    _reset_postgres(postgres_url)
+    make_demo_store(postgres_url)
+    database = postgres_url.rsplit("/", 1)[1]
+    settings = test_settings(tmp_path_factory.mktemp("pg-faults"), postgres_url, offset=800)
+    admin = make_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with running_stack(settings) as bot:
+            assert "bestelnummer" in texts(send(bot, "pg-cut", "waar blijft mijn bestelling?"))
+            assert "postcode" in texts(send(bot, "pg-cut", "10452"))
+            with admin.connect() as connection:
+                cut = connection.execute(
+                    text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": database},
+                ).scalar()
+            assert cut and cut >= 2  # Rasa's tracker store and the action server's pool
+            reply = texts(send(bot, "pg-cut", "3572 BK"))
+            assert "10452" in reply and "PostNL" in reply, reply
+            assert bot.supervisor.failure is None
+            assert all(c.restarts == 0 for c in bot.supervisor.children)  # nothing crashed
+    finally:
+        admin.dispose()
