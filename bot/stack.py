@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -82,6 +83,17 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float, log: Path, wha
     raise StackError(f"{what} did not answer on {url} within {timeout:.0f}s; see {log}")
 
 
+def port_in_use(port: int) -> bool:
+    """True when something already listens on `port` (our servers bind 0.0.0.0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("0.0.0.0", port))
+        except OSError:
+            return True
+    return False
+
+
 def refresh_patterns(settings: Settings) -> None:
     """Rebuild the product recogniser from the catalogue Rasa is about to serve."""
     from bot.nlu.patterns import write_patterns
@@ -139,6 +151,48 @@ def rasa_command(
     ]
 
 
+def child_specs(
+    settings: Settings, env: dict[str, str], model: Path | None = None
+) -> list[ChildSpec]:
+    """The three processes of the bot, ready to start: what `klantreis run` supervises and what
+    `klantreis serve NAME` runs alone under systemd or a container platform."""
+    logs = settings.runtime_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    refresh_patterns(settings)
+    endpoints = write_endpoints(settings)
+    model = model or latest_model(settings.models_dir)
+    credentials = write_credentials(settings, env)
+    token = rasa_token(settings, env)
+    base = "http://127.0.0.1"
+    port_hint = "Check that no other program uses port {port} ({variable})."
+    return [
+        ChildSpec(
+            "The action server",
+            action_server_command(settings),
+            logs / "actions.log",
+            f"{base}:{settings.action_port}/health",
+            port_hint.format(port=settings.action_port, variable="KLANTREIS_ACTION_PORT")
+            + " An action module that fails to import stops it too.",
+        ),
+        ChildSpec(
+            "The web server",
+            [sys.executable, "-m", "bot.services"],
+            logs / "services.log",
+            f"{base}:{settings.web_port}/health",
+            port_hint.format(port=settings.web_port, variable="KLANTREIS_WEB_PORT")
+            + " Check DATABASE_URL too.",
+        ),
+        ChildSpec(
+            "The Rasa server",
+            rasa_command(settings, model, endpoints, credentials, token),
+            logs / "rasa.log",
+            f"{base}:{settings.rasa_port}/status?token={token}",
+            port_hint.format(port=settings.rasa_port, variable="KLANTREIS_RASA_PORT")
+            + " Check DATABASE_URL, the channel secrets, and the model (klantreis train --force).",
+        ),
+    ]
+
+
 @contextmanager
 def running_stack(
     settings: Settings,
@@ -154,50 +208,29 @@ def running_stack(
     A child that crashes is restarted with backoff (bot/supervisor.py). `extra_env` reaches the
     child processes only (channel secrets and API bases in tests).
     """
-    logs = settings.runtime_dir / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    refresh_patterns(settings)
-    endpoints = write_endpoints(settings)
-    model = model or latest_model(settings.models_dir)
     env = child_env(settings, extra_env)
-    credentials = write_credentials(settings, env)
+    specs = child_specs(settings, env, model)
     token = rasa_token(settings, env)
     action_url = f"http://127.0.0.1:{settings.action_port}"
     rasa_url = f"http://127.0.0.1:{settings.rasa_port}"
     web_url = f"http://127.0.0.1:{settings.web_port}"
-    port_hint = "Check that no other program uses port {port} ({variable})."
-    specs = [
-        ChildSpec(
-            "The action server",
-            action_server_command(settings),
-            logs / "actions.log",
-            f"{action_url}/health",
-            port_hint.format(port=settings.action_port, variable="KLANTREIS_ACTION_PORT")
-            + " An action module that fails to import stops it too.",
-        ),
-        ChildSpec(
-            "The web server",
-            [sys.executable, "-m", "bot.services"],
-            logs / "services.log",
-            f"{web_url}/health",
-            port_hint.format(port=settings.web_port, variable="KLANTREIS_WEB_PORT")
-            + " Check DATABASE_URL too.",
-        ),
-        ChildSpec(
-            "The Rasa server",
-            rasa_command(settings, model, endpoints, credentials, token),
-            logs / "rasa.log",
-            f"{rasa_url}/status?token={token}",
-            port_hint.format(port=settings.rasa_port, variable="KLANTREIS_RASA_PORT")
-            + " Check DATABASE_URL, the channel secrets, and the model (klantreis train --force).",
-        ),
-    ]
+    for port, variable in (
+        (settings.action_port, "KLANTREIS_ACTION_PORT"),
+        (settings.web_port, "KLANTREIS_WEB_PORT"),
+        (settings.rasa_port, "KLANTREIS_RASA_PORT"),
+    ):
+        if port_in_use(port):  # else our child exits at once and a stranger answers for it
+            raise StackError(
+                f"Port {port} ({variable}) is already in use by another program, perhaps a "
+                "Klantreis that is still running. Stop it, or set "
+                f"{variable} to a free port."
+            )
     supervisor = Supervisor(
         specs,
         env,
         PROJECT_ROOT,
         max_startup_failures=max_startup_failures,
-        events_log=logs / "supervisor.log",
+        events_log=settings.runtime_dir / "logs" / "supervisor.log",
         say=say,
     )
     try:

@@ -1,5 +1,6 @@
 """Fault injection with the real processes: a process dies, the action server is down, the
-database is busy. The customer always hears something, and nothing they said is lost."""
+database is busy. The customer always hears something, and nothing they said is lost. And
+every response of Rasa's server, errors included, carries our security headers."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -23,6 +25,8 @@ from bot.stack import Stack, running_stack
 from bot.store.db import make_engine, make_session_factory
 from bot.store.models import ContactMessage
 from tests.helpers.demo import make_demo_store
+from tests.helpers.fake_telegram import FakeTelegram
+from tests.helpers.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, SANDBOX_NUMBER, FakeTwilio
 from tests.helpers.stack import require_model, send, test_settings
 from tests.helpers.webchat import Tab
 
@@ -41,9 +45,23 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def bot(settings: Settings) -> Iterator[Stack]:
+    """The bot with every channel on (WhatsApp and Telegram against local fakes)."""
     require_model(settings)
-    with running_stack(settings) as stack:
-        yield stack
+    with FakeTwilio() as twilio, FakeTelegram() as telegram:
+        env = {
+            "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "TWILIO_WHATSAPP_FROM": SANDBOX_NUMBER,
+            "TWILIO_API_BASE": twilio.base_url,
+            "TELEGRAM_BOT_TOKEN": telegram.token,
+            "TELEGRAM_WEBHOOK_SECRET": "faults-webhook-secret",
+            "TELEGRAM_MODE": "webhook",
+            "TELEGRAM_API_BASE": telegram.base_url,
+            "TELEGRAM_BOT_USERNAME": "TrekPeddelBot",
+            "KLANTREIS_PUBLIC_URL": "https://bot.example.nl",
+        }
+        with running_stack(settings, extra_env=env) as stack:
+            yield stack
 
 
 def texts(replies: list[dict[str, Any]]) -> str:
@@ -215,3 +233,41 @@ def test_postgres_connections_cut_mid_conversation_the_conversation_goes_on(
             assert all(c.restarts == 0 for c in bot.supervisor.children)  # nothing crashed
     finally:
         admin.dispose()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("POST", "/webhooks/rest/webhook", b'{"sender": "hdr", "message": "hoi"}', 200),
+        ("GET", "/webhooks/rest/", None, 200),
+        ("GET", "/webhooks/web/", None, 200),
+        ("GET", "/webhooks/web/static/klantreis-widget.js", None, 200),
+        ("GET", "/webhooks/web/static/nope.js", None, 404),
+        ("GET", "/socket.io/?EIO=4&transport=polling", None, 200),
+        ("GET", "/webhooks/whatsapp/", None, 200),
+        ("POST", "/webhooks/whatsapp/webhook", b"Body=hoi&From=whatsapp%3A%2B31600000000", 403),
+        ("GET", "/webhooks/telegram/", None, 200),
+        ("POST", "/webhooks/telegram/webhook", b"{}", 403),
+        ("GET", "/status", None, 401),
+        ("GET", "/", None, 200),
+        ("GET", "/nowhere", None, 404),
+    ],
+)
+def test_every_rasa_response_has_the_security_headers(
+    bot: Stack, method: str, path: str, body: bytes | None, status: int
+) -> None:
+    request = urllib.request.Request(f"{bot.rasa_url}{path}", data=body, method=method)
+    if body is not None:
+        kind = "json" if body.startswith(b"{") else "x-www-form-urlencoded"
+        request.add_header("Content-Type", f"application/{kind}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            code, headers = answer.status, answer.headers
+    except urllib.error.HTTPError as error:
+        code, headers = error.code, error.headers
+    assert code == status, (path, code)
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]

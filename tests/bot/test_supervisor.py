@@ -127,3 +127,22 @@ def test_a_held_child_stays_down_until_released(tmp_path: Path) -> None:
         assert answers(spec.health_url)
     finally:
         supervisor.stop()
+
+
+def test_a_port_taken_by_another_program_stops_the_start_with_a_clear_reason(
+    tmp_path: Path, sqlite_demo_url: str
+) -> None:
+    """Otherwise our child exits at once and the stranger on that port answers its health
+    check, so the bot would seem to run while talking to someone else's process."""
+    from bot.stack import StackError, running_stack
+    from tests.helpers.stack import test_settings
+
+    settings = test_settings(tmp_path, sqlite_demo_url, offset=750)
+    with socket.socket() as stranger:
+        stranger.bind(("127.0.0.1", settings.action_port))
+        stranger.listen()
+        with pytest.raises(StackError) as raised, running_stack(settings):
+            pass
+    assert f"Port {settings.action_port} (KLANTREIS_ACTION_PORT) is already in use" in str(
+        raised.value
+    )
