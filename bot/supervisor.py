@@ -217,6 +217,7 @@ class Supervisor:
         child.started_at = time.monotonic()
         child.healthy = False
         child.restart_at = None
+        self._report(f"{child.spec.name} started (pid {child.process.pid}).", tell=False)
 
     def _crashed(self, child: Child, code: int, now: float) -> None:
         assert child.process is not None
