@@ -44,7 +44,7 @@ def serve(name: str, settings: Settings, log: Path) -> subprocess.Popen:
 def test_the_three_processes_served_apart_answer_a_customer(
     tmp_path: Path, sqlite_demo_url: str
 ) -> None:
-    settings = test_settings(tmp_path, sqlite_demo_url, offset=850)
+    settings = test_settings(tmp_path, sqlite_demo_url, offset=1250)
     require_model(settings)
     settings.runtime_dir.mkdir(parents=True)
     logs = {name: tmp_path / f"{name}.log" for name in ("actions", "web", "rasa")}

@@ -137,8 +137,9 @@ def test_a_port_taken_by_another_program_stops_the_start_with_a_clear_reason(
     from bot.stack import StackError, running_stack
     from tests.helpers.stack import test_settings
 
-    settings = test_settings(tmp_path, sqlite_demo_url, offset=750)
+    settings = test_settings(tmp_path, sqlite_demo_url, offset=1350)
     with socket.socket() as stranger:
+        stranger.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         stranger.bind(("127.0.0.1", settings.action_port))
         stranger.listen()
         with pytest.raises(StackError) as raised, running_stack(settings):
