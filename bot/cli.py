@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import os
 import signal
 import subprocess
 import sys
@@ -186,7 +187,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     _say("Starting the action server, the web services and Rasa (about half a minute)…")
     # `kill` (SIGTERM) stops the bot as cleanly as Ctrl-C: the processes it started stop too.
     signal.signal(signal.SIGTERM, _interrupt)
-    with running_stack(settings) as stack:
+    # A crashed process is restarted (bot/supervisor.py); the lines about it go here too.
+    with running_stack(settings, say=_say) as stack:
         _say(
             "\nKlantreis is running.\n"
             f"  Demo shop with the chat widget: {stack.web_url}/\n"
@@ -198,12 +200,29 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
             "  Stop with Ctrl-C."
         )
         try:
-            while all(p.poll() is None for p in stack.processes):
+            while stack.supervisor.failure is None:
                 time.sleep(1)
         except KeyboardInterrupt:
             _say("\nStopping…")
             return
-        raise CommandError(f"A process stopped unexpectedly; see {settings.runtime_dir / 'logs'}")
+        raise CommandError(stack.supervisor.failure)
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
+    """Become one of the bot's processes, in the foreground with its log on stdout: what a
+    systemd unit or a container runs, each restarted by that supervisor (docs/deployment.md)."""
+    from bot.stack import action_server_command, child_env, child_specs
+
+    env = child_env(settings)
+    if args.process == "actions":
+        command = action_server_command(settings)
+    elif args.process == "web":
+        command = [sys.executable, "-m", "bot.services"]
+    else:  # Rasa needs its endpoints, credentials and the catalogue's patterns written first
+        command = next(s for s in child_specs(settings, env) if s.name == "The Rasa server").command
+    sys.stdout.flush()
+    os.chdir(PROJECT_ROOT)
+    os.execve(command[0], command, env)
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
@@ -296,6 +315,7 @@ COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] 
     "patterns": (cmd_patterns, "rebuild the product recogniser from the catalogue"),
     "train": (cmd_train, "train the Rasa model when training data changed"),
     "run": (cmd_run, "set up what is missing and run Rasa and the action server"),
+    "serve": (cmd_serve, "run one process (rasa, actions or web) for systemd or a container"),
     "shell": (cmd_shell, "chat with the bot in the terminal (rasa shell)"),
     "agent": (cmd_agent, "agent-console accounts: add, list, disable"),
     "notify": (cmd_notify, "send a proactive message (an intent) into a channel conversation"),
@@ -327,6 +347,8 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--entity", action="append", default=[], help="name=value")
         if name == "run":
             command.add_argument("--no-demo", action="store_true", help="do not load demo data")
+        if name == "serve":
+            command.add_argument("process", choices=("rasa", "actions", "web"))
     return parser
 
 

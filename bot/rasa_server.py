@@ -1,8 +1,12 @@
-"""Start Rasa (`python -m bot.rasa_server run …`, same arguments as `rasa`) with two speed-ups,
-and with known third-party warnings kept off the terminal (bot/third_party_warnings.py).
+"""Start Rasa (`python -m bot.rasa_server run …`, same arguments as `rasa`), adjusted for us,
+with known third-party warnings kept off the terminal (bot/third_party_warnings.py).
 
-Profiling Klantreis under load (py-spy, docs/benchmarks.md) showed Rasa 3.6 spending about a
-third of its busy time on two things that give the same answer every time:
+Sturdier: the SQL tracker store reconnects after a database restart and waits for a busy
+SQLite file; a failed action server call gets a polite reply (bot/action_fallback.py); every
+response carries our security headers (bot/security_headers.py).
+
+Two speed-ups. Profiling Klantreis under load (py-spy, docs/benchmarks.md) showed Rasa 3.6
+spending about a third of its busy time on two things that give the same answer every time:
 
 * `jsonschema.validate` on every action-server response: it re-checks the schema itself against
   the JSON Schema meta-schema on each call (and resolves its $refs). We compile a validator once
@@ -47,9 +51,52 @@ def _install_cached_subclasses() -> None:
     common.all_subclasses = lru_cache(maxsize=None)(common.all_subclasses)
 
 
+def _install_sturdy_tracker_engine() -> None:
+    """Rasa's SQL tracker store survives a database restart and a busy SQLite file.
+
+    `pool_pre_ping` tests a pooled connection before each use and replaces one the server
+    closed (a PostgreSQL restart, `pg_terminate_backend`), instead of failing the next message.
+    SQLite waits up to 30 s for another process's write lock, as our own engines do
+    (bot/store/db.py), instead of Python's 5 s.
+    """
+    import rasa.core.tracker_store as tracker_store
+
+    original = tracker_store.create_engine_kwargs
+
+    def create_engine_kwargs(url: Any) -> dict[str, Any]:
+        kwargs = dict(original(url))
+        kwargs["pool_pre_ping"] = True
+        if str(getattr(url, "drivername", url)).startswith("sqlite"):
+            kwargs.setdefault("connect_args", {"timeout": 30})
+        return kwargs
+
+    tracker_store.create_engine_kwargs = create_engine_kwargs
+
+
+def _install_security_headers() -> None:
+    """Every response of Rasa's server (channels, REST, widget files) gets our headers."""
+    import rasa.core.run as run
+
+    from bot import security_headers
+
+    original = run.configure_app
+
+    def configure_app(*args: Any, **kwargs: Any) -> Any:
+        app = original(*args, **kwargs)
+        security_headers.install(app)
+        return app
+
+    run.configure_app = configure_app
+
+
 def install() -> None:
+    from bot import action_fallback
+
     _install_cached_validate()
     _install_cached_subclasses()
+    _install_sturdy_tracker_engine()
+    _install_security_headers()
+    action_fallback.install()
 
 
 def main() -> None:

@@ -1,21 +1,27 @@
-"""Start Rasa and the action server as real processes and wait until they answer."""
+"""Start Rasa, the action server and the web services as real, supervised processes."""
 
 from __future__ import annotations
 
 import os
-import signal
+import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.rasa_config import write_credentials, write_endpoints
 from bot.settings import PROJECT_ROOT, Settings, inherited_environment, rasa_token
+from bot.supervisor import (
+    MAX_STARTUP_FAILURES,
+    ChildSpec,
+    Supervisor,
+    answers,
+    spawn,
+    terminate,
+)
 
 
 class StackError(Exception):
@@ -68,18 +74,26 @@ def latest_model(models_dir: Path) -> Path:
 
 
 def wait_for(url: str, process: subprocess.Popen, timeout: float, log: Path, what: str) -> None:
+    """Wait for one unsupervised process (a test's or a benchmark's) to answer on `url`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise StackError(f"{what} exited with code {process.returncode}; see {log}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200 and b'"model_file":null' not in response.read():
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
+        if answers(url):
+            return
         time.sleep(0.3)
     raise StackError(f"{what} did not answer on {url} within {timeout:.0f}s; see {log}")
+
+
+def port_in_use(port: int) -> bool:
+    """True when something already listens on `port` (our servers bind 0.0.0.0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("0.0.0.0", port))
+        except OSError:
+            return True
+    return False
 
 
 def refresh_patterns(settings: Settings) -> None:
@@ -98,18 +112,87 @@ def refresh_patterns(settings: Settings) -> None:
 
 @dataclass
 class Stack:
-    """The running bot: where to reach Rasa and the action server."""
+    """The running bot: where to reach Rasa and the action server, and who keeps them up."""
 
     rasa_url: str
     action_url: str
     web_url: str
-    processes: list[subprocess.Popen]
+    supervisor: Supervisor
     rasa_token: str = ""
 
     def api_url(self, path: str) -> str:
         """A URL of Rasa's HTTP API, with the auth token it requires."""
         separator = "&" if "?" in path else "?"
         return f"{self.rasa_url}{path}{separator}token={self.rasa_token}"
+
+    @property
+    def processes(self) -> list[subprocess.Popen]:
+        """The children as they run now (a restarted child is a new process)."""
+        return [c.process for c in self.supervisor.children if c.process is not None]
+
+
+def rasa_command(
+    settings: Settings, model: Path, endpoints: Path, credentials: Path, token: str
+) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "bot.rasa_server",
+        "run",
+        "--enable-api",
+        "--model",
+        str(model),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(credentials),
+        "--port",
+        str(settings.rasa_port),
+        "--auth-token",
+        token,
+    ]
+
+
+def child_specs(
+    settings: Settings, env: dict[str, str], model: Path | None = None
+) -> list[ChildSpec]:
+    """The three processes of the bot, ready to start: what `klantreis run` supervises and what
+    `klantreis serve NAME` runs alone under systemd or a container platform."""
+    logs = settings.runtime_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    refresh_patterns(settings)
+    endpoints = write_endpoints(settings)
+    model = model or latest_model(settings.models_dir)
+    credentials = write_credentials(settings, env)
+    token = rasa_token(Settings.from_env(env))  # the token the child processes will use
+    base = "http://127.0.0.1"
+    port_hint = "Check that no other program uses port {port} ({variable})."
+    return [
+        ChildSpec(
+            "The action server",
+            action_server_command(settings),
+            logs / "actions.log",
+            f"{base}:{settings.action_port}/health",
+            port_hint.format(port=settings.action_port, variable="KLANTREIS_ACTION_PORT")
+            + " An action module that fails to import stops it too.",
+        ),
+        ChildSpec(
+            "The web server",
+            [sys.executable, "-m", "bot.services"],
+            logs / "services.log",
+            f"{base}:{settings.web_port}/health",
+            port_hint.format(port=settings.web_port, variable="KLANTREIS_WEB_PORT")
+            + " Check DATABASE_URL too.",
+        ),
+        ChildSpec(
+            "The Rasa server",
+            rasa_command(settings, model, endpoints, credentials, token),
+            logs / "rasa.log",
+            f"{base}:{settings.rasa_port}/status?token={token}",
+            port_hint.format(port=settings.rasa_port, variable="KLANTREIS_RASA_PORT")
+            + " Check DATABASE_URL, the channel secrets, and the model (klantreis train --force).",
+        ),
+    ]
 
 
 @contextmanager
@@ -119,87 +202,59 @@ def running_stack(
     model: Path | None = None,
     timeout: float = 180.0,
     extra_env: dict[str, str] | None = None,
+    say: Callable[[str], None] | None = None,
+    max_startup_failures: int = MAX_STARTUP_FAILURES,
 ) -> Iterator[Stack]:
-    """Start the action server and the Rasa server; stop both on exit.
+    """Start the action server, the web services and Rasa under a supervisor; stop all on exit.
 
-    `extra_env` reaches the child processes only (channel secrets and API bases in tests).
+    A child that crashes is restarted with backoff (bot/supervisor.py). `extra_env` reaches the
+    child processes only (channel secrets and API bases in tests).
     """
-    logs = settings.runtime_dir / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    refresh_patterns(settings)
-    endpoints = write_endpoints(settings)
-    model = model or latest_model(settings.models_dir)
     env = child_env(settings, extra_env)
-    credentials = write_credentials(settings, env)
+    specs = child_specs(settings, env, model)
     token = rasa_token(Settings.from_env(env))  # the token the child processes will use
-    processes: list[subprocess.Popen] = []
-    try:
-        action_log = logs / "actions.log"
-        processes.append(_spawn(action_server_command(settings), env, action_log))
-        rasa_log = logs / "rasa.log"
-        processes.append(
-            _spawn(
-                [
-                    sys.executable,
-                    "-m",
-                    "bot.rasa_server",
-                    "run",
-                    "--enable-api",
-                    "--model",
-                    str(model),
-                    "--endpoints",
-                    str(endpoints),
-                    "--credentials",
-                    str(credentials),
-                    "--port",
-                    str(settings.rasa_port),
-                    "--auth-token",
-                    token,
-                ],
-                env,
-                rasa_log,
+    action_url = f"http://127.0.0.1:{settings.action_port}"
+    rasa_url = f"http://127.0.0.1:{settings.rasa_port}"
+    web_url = f"http://127.0.0.1:{settings.web_port}"
+    for port, variable in (
+        (settings.action_port, "KLANTREIS_ACTION_PORT"),
+        (settings.web_port, "KLANTREIS_WEB_PORT"),
+        (settings.rasa_port, "KLANTREIS_RASA_PORT"),
+    ):
+        if port_in_use(port):  # else our child exits at once and a stranger answers for it
+            raise StackError(
+                f"Port {port} ({variable}) is already in use by another program, perhaps a "
+                "Klantreis that is still running. Stop it, or set "
+                f"{variable} to a free port."
             )
-        )
-        web_log = logs / "services.log"
-        processes.append(_spawn([sys.executable, "-m", "bot.services"], env, web_log))
-        action_url = f"http://127.0.0.1:{settings.action_port}"
-        rasa_url = f"http://127.0.0.1:{settings.rasa_port}"
-        web_url = f"http://127.0.0.1:{settings.web_port}"
-        wait_for(f"{action_url}/health", processes[0], timeout, action_log, "The action server")
-        wait_for(f"{web_url}/health", processes[2], timeout, web_log, "The web services")
-        wait_for(
-            f"{rasa_url}/status?token={token}", processes[1], timeout, rasa_log, "The Rasa server"
-        )
+    supervisor = Supervisor(
+        specs,
+        env,
+        PROJECT_ROOT,
+        max_startup_failures=max_startup_failures,
+        events_log=settings.runtime_dir / "logs" / "supervisor.log",
+        say=say,
+    )
+    try:
+        supervisor.start()
+        try:
+            supervisor.wait_until_healthy(timeout)
+        except RuntimeError as exc:
+            raise StackError(str(exc)) from None
         yield Stack(
             rasa_url=rasa_url,
             action_url=action_url,
             web_url=web_url,
-            processes=processes,
+            supervisor=supervisor,
             rasa_token=token,
         )
     finally:
-        for process in reversed(processes):
-            _stop(process)
+        supervisor.stop()
 
 
 def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    handle = log.open("ab")
-    return subprocess.Popen(
-        command,
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    return spawn(command, env, log, PROJECT_ROOT)
 
 
 def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+    terminate(process)

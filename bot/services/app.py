@@ -8,6 +8,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import security_headers
 from bot.services.console.api import console_blueprint
 from bot.services.console.expiry import run_expiry
 from bot.services.console.live import LiveFeed
@@ -22,6 +23,7 @@ def create_app(settings: Settings, name: str = "klantreis_services") -> Sanic:
     app = Sanic(name)
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.RESPONSE_TIMEOUT = 3600  # the console's live stream stays open
+    security_headers.install(app)
     store = Store(make_session_factory(make_engine(settings.database_url)))
     rasa = RasaApi(f"http://127.0.0.1:{settings.rasa_port}", rasa_token(settings))
     feed = LiveFeed(store)

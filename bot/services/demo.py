@@ -11,6 +11,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy import select
 
 from bot import tokens
+from bot.security_headers import shop_page_csp
 from bot.settings import PROJECT_ROOT, Settings, token_key
 from bot.store.db import make_engine, make_session_factory
 from bot.store.models import Customer
@@ -60,8 +61,12 @@ def rasa_url(request: Request, settings: Settings) -> str:
 def demo_blueprint(settings: Settings) -> Blueprint:
     blueprint = Blueprint("demo")
 
-    async def page(_: Request) -> HTTPResponse:
-        return await response.file(DEMO_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+    async def page(request: Request) -> HTTPResponse:
+        page = DEMO_DIR / "index.html"
+        csp = shop_page_csp(page, rasa_url(request, settings))
+        return await response.file(
+            page, headers={"Cache-Control": "no-cache", "Content-Security-Policy": csp}
+        )
 
     blueprint.add_route(page, "/", methods=["GET"], name="home")
     blueprint.add_route(page, "/demo/", methods=["GET"], name="demo_home")

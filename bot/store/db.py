@@ -35,6 +35,9 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
                     "Set DATABASE_URL or KLANTREIS_RUNTIME_DIR to a writable place."
                 ) from exc
         kwargs.setdefault("connect_args", {"timeout": 30})
+    else:
+        # A server restart closes pooled connections: test each before use, reconnect if dead.
+        kwargs.setdefault("pool_pre_ping", True)
     try:
         engine = create_engine(url, future=True, **kwargs)
     except (ModuleNotFoundError, NoSuchModuleError) as exc:

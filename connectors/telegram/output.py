@@ -10,9 +10,10 @@ import asyncio
 import logging
 from typing import Any
 
+import httpx
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from telegram.constants import MessageLimit
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot import texts
 from bot.store import identities
@@ -23,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096, counted in UTF-16 code units
 MAX_RETRY_AFTER = 5.0  # seconds we wait once when Telegram asks us to slow down
+ATTEMPTS = 3  # tries of one call when Telegram fails on its side or cannot be reached
+RETRY_DELAY = 0.5  # seconds before the second try; doubles before the third
 ReplyMarkup = ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
@@ -77,6 +80,7 @@ class TelegramOutput(RecordingOutput):
         super().__init__(store)
         self.bot = bot
         self.reply_markup = reply_markup
+        self.retry_delay = RETRY_DELAY
         # What recording learnt about a message, for its delivery: (timeline id, language).
 
     @classmethod
@@ -135,15 +139,42 @@ class TelegramOutput(RecordingOutput):
         markup, self.reply_markup = self.reply_markup, None
         return markup
 
-    @staticmethod
-    async def _call(method: Any, **kwargs: Any) -> Message:
-        """One Bot API call; when Telegram asks to wait a moment, wait once and retry."""
-        try:
-            return await method(**kwargs)
-        except RetryAfter as exc:
-            delay = exc.retry_after
-            seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
-            if seconds > MAX_RETRY_AFTER:
-                raise
-            await asyncio.sleep(seconds)
-            return await method(**kwargs)
+    async def _call(self, method: Any, **kwargs: Any) -> Message:
+        """One Bot API call. When Telegram asks to wait a moment, wait once and retry; when it
+        fails on its side (5xx) or could not be reached, retry a bounded number of times with
+        a growing pause. A read timeout is not retried: Telegram may have delivered it."""
+        asked_to_wait = False
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return await method(**kwargs)
+            except RetryAfter as exc:
+                delay = exc.retry_after
+                seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
+                if asked_to_wait or seconds > MAX_RETRY_AFTER:
+                    raise
+                asked_to_wait = True
+                await asyncio.sleep(seconds)
+            except NetworkError as exc:
+                if not _never_delivered(exc) or attempt == ATTEMPTS:
+                    raise
+                pause = self.retry_delay * 2 ** (attempt - 1)
+                logger.warning(
+                    "telegram: %s failed (%s); trying again in %ss",
+                    getattr(method, "__name__", "call"),
+                    exc.__class__.__name__,
+                    pause,
+                )
+                await asyncio.sleep(pause)
+        return await method(**kwargs)  # after a RetryAfter on the last attempt
+
+
+def _never_delivered(exc: NetworkError) -> bool:
+    """True when Telegram surely did not deliver and may succeed later: a 5xx, no connection,
+    no free connection. A read timeout may come after Telegram sent the message; a 400 is
+    final."""
+    if isinstance(exc, BadRequest):  # Telegram refused this message: sending again won't help
+        return False
+    if isinstance(exc, TimedOut):
+        cause = exc.__cause__
+        return isinstance(cause, (httpx.ConnectTimeout, httpx.PoolTimeout))
+    return True

@@ -3,7 +3,9 @@
 One `twilio.rest.Client` with an `AsyncTwilioHttpClient` per event loop (its aiohttp session
 belongs to the loop that made it). `TWILIO_API_BASE` replaces https://api.twilio.com, for a
 local fake in tests. Nothing here raises: every failure becomes a `Sent` with an error code,
-and no log line or result carries the auth token.
+and no log line or result carries the auth token. A 429 or 5xx, or a connection that never
+reached Twilio, is tried again (at most 3 tries, 0.5 s then 1 s apart); a timeout is not, since
+Twilio may already have sent that message.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import ClientError
+from aiohttp import ClientConnectorError, ClientError
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
@@ -37,6 +39,11 @@ STATUS_MAP = {
     "canceled": "failed",
 }
 OUTSIDE_WINDOW_CODES = ("63016",)  # "outside the allowed window": Twilio knows better than us
+# Twilio asks to slow down (429) or is briefly unwell (5xx): it did not take the message, so we
+# try again, a bounded number of times with a growing pause. Anything else is final.
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+ATTEMPTS = 3
+RETRY_DELAY = 0.5  # seconds before the second try; doubles before the third
 
 
 @dataclass(frozen=True)
@@ -53,8 +60,9 @@ class Sent:
 
 
 class TwilioSender:
-    def __init__(self, config: WhatsAppConfig):
+    def __init__(self, config: WhatsAppConfig, retry_delay: float = RETRY_DELAY):
         self.config = config
+        self.retry_delay = retry_delay
         self._client: Client | None = None
         self._http: AsyncTwilioHttpClient | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -71,6 +79,11 @@ class TwilioSender:
                 client.api.base_url = self.config.api_base
             self._client, self._loop = client, loop
         return self._client
+
+    async def _wait_before_retry(self, attempt: int, reason: str) -> None:
+        delay = self.retry_delay * 2 ** (attempt - 1)
+        logger.warning("whatsapp: Twilio failed (%s); trying again in %ss", reason, delay)
+        await asyncio.sleep(delay)
 
     async def close(self) -> None:
         http, self._http, self._client, self._loop = self._http, None, None, None
@@ -104,20 +117,45 @@ class TwilioSender:
         callback = self.config.status_callback()
         if callback:
             params["status_callback"] = callback
-        try:
-            message = await self._client_for_this_loop().messages.create_async(**params)
-        except TwilioRestException as exc:
-            code = str(exc.code or exc.status)
-            logger.warning(
-                "whatsapp: Twilio refused a message (HTTP %s, code %s)", exc.status, code
-            )
-            return Sent("failed", error_code=code[:20])
-        except (ClientError, asyncio.TimeoutError, OSError) as exc:
-            logger.warning("whatsapp: Twilio unreachable: %s", exc.__class__.__name__)
+        message = None
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                # The SDK's async client does not apply its own timeout: we do.
+                message = await asyncio.wait_for(
+                    self._client_for_this_loop().messages.create_async(**params),
+                    timeout=self.config.timeout,
+                )
+                break
+            except TwilioRestException as exc:
+                code = str(exc.code or exc.status)
+                if exc.status in RETRY_STATUSES and attempt < ATTEMPTS:
+                    await self._wait_before_retry(attempt, f"HTTP {exc.status}")
+                    continue
+                logger.warning(
+                    "whatsapp: Twilio refused a message (HTTP %s, code %s)", exc.status, code
+                )
+                return Sent("failed", error_code=code[:20])
+            except ClientConnectorError as exc:
+                if attempt < ATTEMPTS:  # the request never reached Twilio: safe to send again
+                    await self._wait_before_retry(attempt, exc.__class__.__name__)
+                    continue
+                logger.warning("whatsapp: Twilio unreachable: %s", exc.__class__.__name__)
+                return Sent("failed", error_code="network")
+            except asyncio.TimeoutError:
+                # Twilio may have taken the message before the answer was lost; a second try
+                # could reach the customer twice, so it stays failed for a person to resend.
+                logger.warning("whatsapp: Twilio did not answer within %ss", self.config.timeout)
+                return Sent("failed", error_code="timeout")
+            except (ClientError, OSError) as exc:
+                logger.warning("whatsapp: Twilio unreachable: %s", exc.__class__.__name__)
+                return Sent("failed", error_code="network")
+            except (TwilioException, ValueError, KeyError) as exc:
+                logger.warning(
+                    "whatsapp: unexpected answer from Twilio: %s", exc.__class__.__name__
+                )
+                return Sent("failed", error_code=exc.__class__.__name__[:20])
+        if message is None:
             return Sent("failed", error_code="network")
-        except (TwilioException, ValueError, KeyError) as exc:
-            logger.warning("whatsapp: unexpected answer from Twilio: %s", exc.__class__.__name__)
-            return Sent("failed", error_code=exc.__class__.__name__[:20])
         status = STATUS_MAP.get(str(message.status or "queued"), "queued")
         if status in ("failed", "undelivered"):
             return Sent("failed", message.sid, str(message.error_code or "failed")[:20])

@@ -181,6 +181,21 @@ def test_run_serves_everything_and_stops_cleanly_on_sigterm(tmp_path: Path) -> N
             assert b"Trek" in page.read()
         with urllib.request.urlopen(f"{web}/agent/login") as page:
             assert page.status == 200
+
+        # kill -9 the web server: `run` says so, starts it again, and the rest kept running
+        events = (tmp_path / "runtime" / "logs" / "supervisor.log").read_text()
+        pid = int(events.split("The web server started (pid ")[1].split(")")[0])
+        os.kill(pid, signal.SIGKILL)
+        restart_lines = []
+        for line in process.stdout:
+            restart_lines.append(line)
+            if "The web server is back" in line:
+                break
+        said = "".join(restart_lines)
+        assert "The web server stopped (exit code -9)" in said, said
+        assert "Rasa" not in said and "action server" not in said  # nothing else restarted
+        with urllib.request.urlopen(f"{web}/") as page:
+            assert b"Trek" in page.read()
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) is not None
     finally:

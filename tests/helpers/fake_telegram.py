@@ -59,6 +59,7 @@ class FakeTelegram:
         self.webhook: dict[str, Any] = {"url": ""}
         self._updates: list[dict[str, Any]] = []
         self._failures: dict[str, list[tuple[int, str, dict[str, Any]]]] = {}
+        self._delays: dict[str, list[float]] = {}
         self._message_ids = itertools.count(5001)
         self._changed = threading.Condition()
         self._server: ThreadingHTTPServer | None = None
@@ -145,6 +146,10 @@ class FakeTelegram:
             [(error_code, description, parameters or {})] * times
         )
 
+    def delay(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Sit on the next `times` calls of `method` this long before answering (a hung API)."""
+        self._delays.setdefault(method, []).extend([seconds] * times)
+
     # --- what tests check -----------------------------------------------------------------
 
     def calls_to(self, method: str) -> list[dict[str, Any]]:
@@ -194,6 +199,9 @@ class FakeTelegram:
             return
         params = _decode(handler.headers.get("Content-Type", ""), body)
         self.calls.append(Call(method, params, time.monotonic()))
+        delays = self._delays.get(method)
+        if delays:
+            time.sleep(delays.pop(0))  # this request's own thread: others are still served
         failures = self._failures.get(method)
         if failures:
             code, description, parameters = failures.pop(0)

@@ -137,6 +137,7 @@ class FakeTwilio:
         self.requests: list[RecordedRequest] = []
         self.failures: list[Failure] = []
         self.initial_status = "queued"
+        self.delays: list[float] = []  # seconds to sit on the next calls before answering
         self._lock = threading.Condition()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -185,10 +186,16 @@ class FakeTwilio:
         with self._lock:
             self.failures.append(Failure(status, code, message or f"Twilio error {code}"))
 
+    def delay_next(self, seconds: float, times: int = 1) -> None:
+        """Sit on the next `times` calls this long before answering (a slow or hung Twilio)."""
+        with self._lock:
+            self.delays.extend([seconds] * times)
+
     def reset(self) -> None:
         with self._lock:
             self.requests.clear()
             self.failures.clear()
+            self.delays.clear()
 
     # -- inspection -----------------------------------------------------------------------
     def messages(self) -> list[RecordedRequest]:
@@ -222,6 +229,10 @@ class FakeTwilio:
             authorization=handler.headers.get("Authorization"),
             form=parse_qs(raw, keep_blank_values=True),
         )
+        with self._lock:
+            delay = self.delays.pop(0) if self.delays else 0.0
+        if delay:
+            time.sleep(delay)  # this request's own thread: the fake keeps serving others
         status, payload = self._answer(record)
         record.response_status, record.response = status, payload
         with self._lock:

@@ -1100,7 +1100,10 @@
       );
     }
     node.appendChild(bubble);
-    if (author === "agent" && message.status && message.status !== "sent") {
+    // Agents follow their own messages to delivery; a bot message is only worth a word when
+    // it never reached the customer (the provider failed it after our retries).
+    var undelivered = message.status === "failed" || message.status === "undelivered";
+    if ((author === "agent" && message.status && message.status !== "sent") || (author === "bot" && undelivered)) {
       node.appendChild(
         el("div", {
           class: "kc-msg-status kc-msg-status--" + String(message.status).replace(/[^a-z_]/g, ""),
