@@ -30,7 +30,7 @@ from rasa.shared.core.events import BotUttered, Event, FollowupAction, UserUtter
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
-from bot.language import LANGUAGES
+from bot.language import LANGUAGES, supported
 from bot.texts import catalogue, render
 
 logger = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ async def customer_language(tracker: DialogueStateTracker) -> str:
     if stored in LANGUAGES:
         return str(stored)
     slot = tracker.get_slot("language")
-    return str(slot) if slot in LANGUAGES else "nl"
+    return supported(slot if isinstance(slot, str) else None)
 
 
 def install() -> None:
