@@ -206,6 +206,6 @@ async def test_opt_out_outside_a_channel_withdraws_nothing(store: str) -> None:
     tracker = on_channel(WHATSAPP, text="stop sending me messages", intent="opt_out")
     tracker.sender_id = "rest:someone"
     await ActionOptOut().run(dispatcher, tracker, {})
-    assert "don't send you messages" in texts(dispatcher)[0] or "stuur je hier" in texts(
-        dispatcher
-    )[0]
+    assert (
+        "don't send you messages" in texts(dispatcher)[0] or "stuur je hier" in texts(dispatcher)[0]
+    )

@@ -1830,6 +1830,36 @@
     );
   }
 
+  function noticeNode(notice) {
+    var voucher = notice.voucher;
+    var dates = [];
+    if (notice.old_date) dates.push(el("span", { class: "kc-was", text: t("promised") + " " + dateLabel(notice.old_date) }));
+    if (notice.new_date) dates.push(el("strong", { class: "kc-eta", text: t("eta") + " " + dateLabel(notice.new_date) }));
+    return el("li", { class: "kc-notice", "data-testid": "delay-notice", "data-notice-kind": String(notice.kind || "") }, [
+      el("div", { class: "kc-notice-top" }, [
+        icon("truck"),
+        el("strong", { class: "kc-order-number kc-mono", text: "#" + String(notice.order_number || "?") }),
+        el("span", { class: "kc-badge", text: word("notice_", notice.kind) }),
+        el("span", { class: "kc-muted-inline", text: word("noticeOutcome_", notice.outcome) + " · " + dateLabel(notice.at) })
+      ]),
+      dates.length ? el("div", { class: "kc-ship-dates" }, dates) : null,
+      notice.reason ? el("div", { class: "kc-muted-small", text: word("reason_", notice.reason) }) : null,
+      voucher
+        ? el("div", { class: "kc-voucher", "data-testid": "delay-voucher" }, [
+            el("span", { class: "kc-mono", text: String(voucher.code || "") }),
+            el("span", { text: " · € " + String(voucher.value_eur || "") }),
+            voucher.expires ? el("span", { class: "kc-muted-inline", text: " · " + t("voucherUntil", { date: dateLabel(voucher.expires) }) }) : null
+          ])
+        : null
+    ]);
+  }
+
+  function noticesSection(context) {
+    var notices = Array.isArray(context.delay_notices) ? context.delay_notices : [];
+    if (!notices.length) return section("ctxNotices", muted(t("noNotices")));
+    return section("ctxNotices", el("ul", { class: "kc-notices" }, notices.map(noticeNode)), { count: notices.length });
+  }
+
   function consentsSection(context) {
     var consents = Array.isArray(context.consents) ? context.consents : [];
     if (!consents.length) return section("ctxConsents", muted(t("noConsents")));
@@ -1866,6 +1896,7 @@
       identitySection(context),
       botSection(context),
       ordersSection(context),
+      noticesSection(context),
       timelineSection(context),
       surveysSection(context),
       consentsSection(context)

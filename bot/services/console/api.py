@@ -30,7 +30,7 @@ from bot.services.console.auth import (
 )
 from bot.services.console.canned import canned_responses
 from bot.services.console.context import bot_view, customer_context, handoff_item
-from bot.services.console.live import LiveFeed
+from bot.services.console.live import LiveFeed, note_dict
 from bot.services.console.rasa_api import RasaApi, RasaUnavailable
 from bot.settings import PROJECT_ROOT
 from bot.store import timeline
@@ -84,16 +84,6 @@ ERRORS = {
 def error(key: str, agent: Agent, status: int) -> HTTPResponse:
     language = agent.language if agent.language in ("nl", "en") else "nl"
     return response.json({"error": key, "message": ERRORS[key][language]}, status=status)
-
-
-def note_dict(note: AgentNote) -> dict[str, Any]:
-    return {
-        "id": note.id,
-        "handoff_id": note.handoff_id,
-        "author": note.agent.display_name if note.agent else "Klantreis",
-        "text": note.text,
-        "at": note.created_at.isoformat(),
-    }
 
 
 def agent_dict(agent: Agent, csrf: str | None = None) -> dict[str, Any]:
