@@ -43,6 +43,7 @@
     open: null, // GET /agent/api/handoffs/<id>
     openAt: 0,
     loading: false,
+    liveNotes: [], // notes that arrived while the open conversation was loading
     pending: [], // replies on their way: {key, text, conversationId, node, sent}
     canned: [],
     showAllOrders: false,
@@ -877,6 +878,7 @@
       }
       var data = result.data || {};
       if (!data.handoff) data.handoff = findItem(id) || { id: id };
+      data.notes = withLiveNotes(id, data.notes);
       state.open = data;
       state.openAt = window.performance.now();
       if (data.handoff.conversation_id) delete state.unread[data.handoff.conversation_id];
@@ -1267,8 +1269,28 @@
     addToTimeline(message);
   }
 
+  /**
+   * A note that arrived live while the conversation was loading (or reloading) may be newer than
+   * what the server sent: keep it, so no note from another process is lost to the race.
+   */
+  function withLiveNotes(id, fetched) {
+    var notes = Array.isArray(fetched) ? fetched.slice() : [];
+    var live = (state.liveNotes || []).concat(state.open && state.open.notes ? state.open.notes : []);
+    state.liveNotes = [];
+    live.forEach(function (note) {
+      if (!note || !same(note.handoff_id, id)) return;
+      if (notes.some(function (n) { return same(n.id, note.id); })) return;
+      notes.push(note);
+    });
+    return notes;
+  }
+
   function addNote(note) {
-    if (!state.open || !note) return;
+    if (!note) return;
+    if (!state.open || state.loading) {
+      (state.liveNotes || (state.liveNotes = [])).push(note);
+      if (!state.open) return;
+    }
     if (hasEntry("data-note-id", note.id)) return;
     (state.open.notes || (state.open.notes = [])).push(note);
     appendLive(noteNode(note), parseDate(note.at), "note", null);
