@@ -27,7 +27,7 @@ from bot.services.console.rasa_api import RasaApi
 from bot.settings import Settings
 from bot.stack import Stack, running_stack
 from bot.store.db import make_engine, make_session_factory
-from bot.store.models import Customer, DelayNotice, Order
+from bot.store.models import Customer, DelayNotice, Handoff, Order
 from bot.store.opt_out import service_consent
 from bot.store.units import Store
 from tests.connectors.telegram.factory import Updates
@@ -37,8 +37,9 @@ from tests.helpers.demo import make_demo_store
 from tests.helpers.fake_telegram import FakeTelegram
 from tests.helpers.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, SANDBOX_NUMBER, FakeTwilio
 from tests.helpers.handoff import identity_for
+from tests.helpers.services import add_agents
 from tests.helpers.stack import require_model, test_settings
-from tests.test_handoff_e2e import always_open_retailer
+from tests.test_handoff_e2e import always_open_retailer, item, log_in
 
 pytestmark = pytest.mark.stack
 
@@ -133,6 +134,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     settings = test_settings(tmp, url, OFFSET)
     settings = dataclasses.replace(settings, retailer_file=always_open_retailer(tmp))
     require_model(settings)
+    add_agents(settings.database_url)
     public_url = f"http://127.0.0.1:{settings.rasa_port}"
     with FakeTwilio() as twilio, FakeTelegram() as telegram, chromium() as browser:
         telegram.add_chat(DAAN_CHAT, "Daan")
@@ -252,6 +254,40 @@ def test_web_demo_button_notice_then_pick_up_point_in_the_widget(world: World) -
         lambda s: [(n.order_number, n.outcome) for n in s.scalars(select(DelayNotice))]
     )
     assert ("10452", "announced") in notices
+
+
+def test_the_agent_sees_notices_and_vouchers_and_a_held_notice_arrives_live(
+    world: World,
+) -> None:
+    """Iris (who had a notice with a voucher) asks for a person; while Noor has the chat, the
+    next notice becomes a note in her console, live, with the words Iris would have read."""
+    console = log_in(world)  # type: ignore[arg-type]
+    with screenshot_on_failure(console, "delays-console"):
+        before = len(world.whatsapp_seen(IRIS))
+        post_whatsapp(world.stack.rasa_url, world.public_url, IRIS, "ik wil een medewerker spreken")
+        handoff_id = world.query(
+            lambda s: max(
+                h.id
+                for h in s.scalars(select(Handoff).where(Handoff.conversation_id.endswith(IRIS)))
+            )
+        )
+        item(console, handoff_id).get_by_test_id("claim").click()
+        expect(console.get_by_test_id("conversation")).to_have_attribute(
+            "data-handoff-id", str(handoff_id), timeout=WAIT
+        )
+        expect(console.get_by_test_id("delay-voucher").first).to_contain_text(
+            "SORRY-E2E1", timeout=WAIT
+        )
+        expect(console.get_by_test_id("delay-notice").first).to_contain_text("10457")
+        update = notice("10457", "delay:e2e:9", notice_kind="update", new_date="2026-11-27")
+        assert world.notify(f"whatsapp:{IRIS}", **update) == "to_agent"
+        expect(console.get_by_test_id("note").last).to_contain_text(
+            "vrijdag 27 november", timeout=WAIT
+        )
+        time.sleep(1)
+        assert not any("27 november" in m["body"] for m in world.whatsapp_seen(IRIS)[before:])
+        console.get_by_test_id("resolve").click()
+    console.context.close()
 
 
 def test_no_tracebacks_in_the_logs(world: World) -> None:
