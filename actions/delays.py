@@ -87,14 +87,16 @@ class ActionAnnounceDelay(Action):
         for message in compose(notice, language, first_name):
             dispatcher.utter_message(**message)
         events: list[EventType] = [SlotSet("language", language)]
-        if verified and notice.kind != "arrived":
-            known = [*(tracker.get_slot("verified_orders") or [])]
-            if notice.order_number not in known:
-                known.append(notice.order_number)
-            events += [
-                SlotSet("order_number", notice.order_number),
-                SlotSet("verified_orders", known),
-            ]
+        if notice.kind == "arrived":
+            return events
+        # The order the customer was just told about is what "kan hij naar een afhaalpunt?"
+        # is about; only a verified channel skips the postcode for it. In the middle of a form
+        # the customer may be talking about another order: the form's slot stays theirs.
+        if not tracker.active_loop.get("name"):
+            events.append(SlotSet("order_number", notice.order_number))
+        known = [*(tracker.get_slot("verified_orders") or [])]
+        if verified and notice.order_number not in known:
+            events.append(SlotSet("verified_orders", [*known, notice.order_number]))
         return events
 
     @staticmethod

@@ -82,9 +82,18 @@ async def test_a_first_notice_names_order_dates_reason_and_voucher_once(store: s
     assert slot(events, "verified_orders") == ["10452"]
     assert slot(events, "language") == "nl"
 
+    mid_form = notice_tracker(WHATSAPP, {**NOTICE, "notice_id": "delay:1:9"}, channel="whatsapp")
+    mid_form.active_loop = {"name": "verify_order_form"}
+    _, _, events = await announce(mid_form)
+    assert slot(events, "order_number") == "<unset>", "the form's order number stays theirs"
+    assert slot(events, "verified_orders") == ["10452"]
+
     again, _, events = await announce(notice_tracker(WHATSAPP, NOTICE, channel="whatsapp"))
     assert again == [] and events == []
-    assert recorded(store) == [("delay:1:1", WHATSAPP, "announced")]
+    assert recorded(store) == [
+        ("delay:1:1", WHATSAPP, "announced"),
+        ("delay:1:9", WHATSAPP, "announced"),
+    ]
 
 
 async def test_the_notice_follows_the_customers_language(store: str) -> None:
@@ -144,7 +153,8 @@ async def test_a_typed_external_intent_is_ignored(store: str) -> None:
 async def test_a_number_that_never_wrote_hears_it_but_must_still_verify(store: str) -> None:
     said, _, events = await announce(notice_tracker(WHATSAPP, NOTICE, channel=None))
     assert len(said) == 2 and "Sanne" in said[0]
-    assert slot(events, "verified_orders") == "<unset>", "not verified: no order in context"
+    assert slot(events, "order_number") == "10452"
+    assert slot(events, "verified_orders") == "<unset>", "not verified: the postcode is asked"
 
 
 async def test_bad_entities_say_nothing(store: str) -> None:
