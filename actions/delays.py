@@ -15,15 +15,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.common import language_of, say, store_session
 from actions.replies import render
 from bot.delay_notice import Notice, NoticeError, compose, entity_values, parse
 from bot.store import delay_notices, identities
-from bot.store.models import Customer
+from bot.store.models import Customer, Order
 from bot.store.opt_out import withdraw_service_consent
-from bot.store.orders import find_order
 
 logger = logging.getLogger(__name__)
 
@@ -106,8 +106,12 @@ class ActionAnnounceDelay(Action):
         """(language, first name, verified) when this notice is to be said now, else None."""
         conversation_id = tracker.sender_id
         customer, verified = recipient(session, conversation_id)
-        order = find_order(session=session, order_number=notice.order_number)
-        owner = identities.live(session, order.customer) if order is not None else None
+        # Only who owns the order: the dispatcher may announce thousands in a row.
+        owner_id = session.scalar(
+            select(Order.customer_id).where(Order.order_number == notice.order_number)
+        )
+        owner = session.get(Customer, owner_id) if owner_id is not None else None
+        owner = identities.live(session, owner) if owner is not None else None
         if customer is None or owner is None or customer.id != owner.id:
             # Never another customer's order: record the refusal once, say nothing.
             delay_notices.claim(
