@@ -9,7 +9,6 @@ customer, in that customer's language, once per notice id, and puts the order in
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -165,11 +164,21 @@ def say_channel(channel: str, language: str) -> str:
     return str(render(f"channel_name_{channel}", language)["text"])
 
 
+def is_stop_keyword(tracker: Tracker) -> bool:
+    """STOP in capitals, or Telegram's /stop command (which reaches Rasa as 'stop')."""
+    text = str(tracker.latest_message.get("text") or "").strip()
+    if text.rstrip(".!") == "STOP":
+        return True
+    meta = (tracker.latest_message.get("metadata") or {}).get("klantreis") or {}
+    return meta.get("kind") == "command" and text.lower() == "stop"
+
+
 class ActionStop(Action):
     """'Laat maar' outside a form is simply fine; the bare keyword STOP is an opt-out.
 
-    STOP in capitals is the keyword people use everywhere to stop a sender's messages, so it
-    means that here too; 'stop' in a sentence or inside a form keeps meaning 'never mind'.
+    STOP in capitals is the keyword people use everywhere to stop a sender's messages (and
+    /stop the command on Telegram), so it means that here too; 'stop' in a sentence or inside
+    a form keeps meaning 'never mind'.
     """
 
     def name(self) -> str:
@@ -178,8 +187,7 @@ class ActionStop(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        text: Any = tracker.latest_message.get("text") or ""
-        if str(text).strip().rstrip(".!") == "STOP":
+        if is_stop_keyword(tracker):
             return await ActionOptOut().run(dispatcher, tracker, domain)
         dispatcher.utter_message(response="utter_ok")
         return []

@@ -211,6 +211,17 @@ async def test_stop_in_capitals_opts_out_other_stops_are_never_mind(store: str) 
         assert [(c.purpose, c.granted) for c in consents] == [("service", False)]
 
 
+async def test_telegrams_stop_command_opts_out(store: str) -> None:
+    customer_id = identity_for(store, TELEGRAM, "C1001")
+    tracker = on_channel(TELEGRAM, text="stop", intent="stop")
+    tracker.latest_message["metadata"] = {"klantreis": {"channel": "telegram", "kind": "command"}}
+    dispatcher = CollectingDispatcher()
+    await ActionStop().run(dispatcher, tracker, {})
+    assert "via Telegram geen berichten meer" in texts(dispatcher)[0]
+    with db(store) as session:
+        assert service_consent(session, customer_id=customer_id, channel="telegram") is False
+
+
 async def test_opt_out_outside_a_channel_withdraws_nothing(store: str) -> None:
     dispatcher = CollectingDispatcher()
     tracker = on_channel(WHATSAPP, text="stop sending me messages", intent="opt_out")
