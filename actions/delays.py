@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from actions.common import language_of, say, store_session
 from actions.replies import render
 from bot.delay_notice import Notice, NoticeError, compose, entity_values, parse
-from bot.store import delay_notices, identities
+from bot.store import announced_notices, identities
 from bot.store.models import Customer, Order
 from bot.store.opt_out import withdraw_service_consent
 
@@ -113,7 +113,7 @@ class ActionAnnounceDelay(Action):
         owner = identities.live(session, owner) if owner is not None else None
         if customer is None or owner is None or customer.id != owner.id:
             # Never another customer's order: record the refusal once, say nothing.
-            delay_notices.claim(
+            announced_notices.claim(
                 session,
                 notice=notice,
                 conversation_id=conversation_id,
@@ -124,7 +124,7 @@ class ActionAnnounceDelay(Action):
             logger.warning("delay notice %s refused: not this customer's order", notice.notice_id)
             return None
         language = customer.language if customer.language in ("nl", "en") else "nl"
-        if not delay_notices.claim(
+        if not announced_notices.claim(
             session,
             notice=notice,
             conversation_id=conversation_id,

@@ -27,7 +27,7 @@ from bot.services.console.rasa_api import RasaApi
 from bot.settings import Settings
 from bot.stack import Stack, running_stack
 from bot.store.db import make_engine, make_session_factory
-from bot.store.models import Customer, DelayNotice, Handoff, Order
+from bot.store.models import AnnouncedNotice, Customer, Handoff, Order
 from bot.store.opt_out import service_consent
 from bot.store.units import Store
 from tests.connectors.telegram.factory import Updates
@@ -251,7 +251,7 @@ def test_web_demo_button_notice_then_pick_up_point_in_the_widget(world: World) -
         assert "postcode" not in " ".join(bot.all_text_contents()).lower()
     page.context.close()
     notices = world.query(
-        lambda s: [(n.order_number, n.outcome) for n in s.scalars(select(DelayNotice))]
+        lambda s: [(n.order_number, n.outcome) for n in s.scalars(select(AnnouncedNotice))]
     )
     assert ("10452", "announced") in notices
 

@@ -410,14 +410,14 @@ class AgentNote(Base):
     agent = relationship("Agent")
 
 
-class DelayNotice(Base):
+class AnnouncedNotice(Base):
     """A delivery-delay notice the bot announced (or held for the agent), once per notice id.
 
     The worker that dispatches notices may retry; the row, inserted before anything is said,
     is what makes the announcement exactly-once, and it is what agents see in the context panel.
     """
 
-    __tablename__ = "delay_notices"
+    __tablename__ = "announced_notices"
 
     id = Column(Integer, primary_key=True)
     notice_id = Column(String(120), nullable=False, unique=True)

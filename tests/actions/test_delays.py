@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.delays import ActionAnnounceDelay, ActionOptOut, ActionStop
-from bot.store.models import Consent, Customer, DelayNotice
+from bot.store.models import AnnouncedNotice, Consent, Customer
 from bot.store.opt_out import service_consent
 from tests.helpers.handoff import WHATSAPP, db, identity_for, on_channel, slot
 from tests.helpers.trackers import DEFAULT_SLOTS, texts
@@ -56,7 +56,7 @@ def recorded(url: str) -> list[tuple[str, str, str]]:
     with db(url) as session:
         return [
             (n.notice_id, n.conversation_id, n.outcome)
-            for n in session.scalars(select(DelayNotice).order_by(DelayNotice.id))
+            for n in session.scalars(select(AnnouncedNotice).order_by(AnnouncedNotice.id))
         ]
 
 

@@ -1877,7 +1877,7 @@
   }
 
   function noticesSection(context) {
-    var notices = Array.isArray(context.delay_notices) ? context.delay_notices : [];
+    var notices = Array.isArray(context.announced_notices) ? context.announced_notices : [];
     if (!notices.length) return section("ctxNotices", muted(t("noNotices")));
     return section("ctxNotices", el("ul", { class: "kc-notices" }, notices.map(noticeNode)), { count: notices.length });
   }

@@ -12,7 +12,7 @@ from bot import delay_notice
 from bot.handoff import queue
 from bot.services.console.live import LiveFeed, note_dict
 from bot.services.console.rasa_api import RasaApi
-from bot.store import delay_notices, identities
+from bot.store import announced_notices, identities
 from bot.store.models import AgentNote, Customer, Handoff
 from bot.store.units import Store
 
@@ -45,7 +45,7 @@ def delay_note(handoff: Handoff, entities: dict[str, Any]) -> str | None:
     notice = delay_notice.parse({k: "" if v is None else str(v) for k, v in entities.items()})
     customer = identities.live(session, session.get(Customer, handoff.customer_id))
     language = customer.language if customer.language in ("nl", "en") else "nl"
-    if not delay_notices.claim(
+    if not announced_notices.claim(
         session,
         notice=notice,
         conversation_id=handoff.conversation_id,

@@ -15,7 +15,7 @@ from bot.services.console.live import LiveFeed
 from bot.services.console.proactive import send_proactive
 from bot.services.console.rasa_api import RasaApi, RasaUnavailable
 from bot.store.db import make_engine, make_session_factory
-from bot.store.models import AgentNote, DelayNotice, Handoff
+from bot.store.models import AgentNote, AnnouncedNotice, Handoff
 from bot.store.units import Store
 from tests.helpers.handoff import WHATSAPP, identity_for, open_handoff_with_agent
 
@@ -62,11 +62,11 @@ async def test_held_for_the_agent_once_with_the_customers_words(sqlite_demo_url:
         assert "Hoi Sanne!" in notes[0].text and "10452" in notes[0].text
         assert "Het weer zorgt voor vertraging" in notes[0].text
         assert "SORRY-1234" in notes[0].text and "€\xa07,50" in notes[0].text
-        held = session.scalars(select(DelayNotice)).one()
+        held = session.scalars(select(AnnouncedNotice)).one()
         assert (held.outcome, held.conversation_id) == ("to_agent", WHATSAPP)
         context = customer_context(session, held.customer_id)
     assert [(e, d["note"]["author"]) for e, d in frames(console)] == [("note", "Klantreis")]  # type: ignore[index]
-    assert context["delay_notices"][0]["voucher"] == {
+    assert context["announced_notices"][0]["voucher"] == {
         "code": "SORRY-1234",
         "value_eur": "7.50",
         "expires": None,

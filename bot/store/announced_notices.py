@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.delay_notice import Notice
-from bot.store.models import DelayNotice
+from bot.store.models import AnnouncedNotice
 
 OUTCOMES = ("announced", "to_agent", "refused")
 
@@ -32,7 +32,7 @@ def claim(
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}")
     voucher = notice.voucher
-    row = DelayNotice(
+    row = AnnouncedNotice(
         notice_id=notice.notice_id,
         conversation_id=conversation_id,
         customer_id=customer_id,
@@ -55,23 +55,25 @@ def claim(
     return True
 
 
-def recorded(session: Session, notice_id: str) -> DelayNotice | None:
-    return session.scalars(select(DelayNotice).where(DelayNotice.notice_id == notice_id)).first()
+def recorded(session: Session, notice_id: str) -> AnnouncedNotice | None:
+    return session.scalars(
+        select(AnnouncedNotice).where(AnnouncedNotice.notice_id == notice_id)
+    ).first()
 
 
-def for_customer(session: Session, customer_id: int, limit: int = 20) -> list[DelayNotice]:
+def for_customer(session: Session, customer_id: int, limit: int = 20) -> list[AnnouncedNotice]:
     """The customer's latest notices, newest first, for the agent's context panel."""
     return list(
         session.scalars(
-            select(DelayNotice)
-            .where(DelayNotice.customer_id == customer_id)
-            .order_by(DelayNotice.id.desc())
+            select(AnnouncedNotice)
+            .where(AnnouncedNotice.customer_id == customer_id)
+            .order_by(AnnouncedNotice.id.desc())
             .limit(limit)
         )
     )
 
 
-def as_dict(row: DelayNotice) -> dict[str, Any]:
+def as_dict(row: AnnouncedNotice) -> dict[str, Any]:
     cents = row.voucher_value_cents
     return {
         "notice_id": row.notice_id,

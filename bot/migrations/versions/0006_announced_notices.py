@@ -15,7 +15,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table('delay_notices',
+    op.create_table('announced_notices',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('notice_id', sa.String(length=120), nullable=False),
     sa.Column('conversation_id', sa.String(length=300), nullable=False),
@@ -31,18 +31,18 @@ def upgrade() -> None:
     sa.Column('outcome', sa.String(length=12), nullable=False),
     sa.Column('language', sa.String(length=2), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_delay_notices_customer_id_customers')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_delay_notices')),
-    sa.UniqueConstraint('notice_id', name=op.f('uq_delay_notices_notice_id'))
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_announced_notices_customer_id_customers')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_announced_notices')),
+    sa.UniqueConstraint('notice_id', name=op.f('uq_announced_notices_notice_id'))
     )
-    with op.batch_alter_table('delay_notices', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_delay_notices_conversation_id'), ['conversation_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_delay_notices_customer_id'), ['customer_id'], unique=False)
+    with op.batch_alter_table('announced_notices', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_announced_notices_conversation_id'), ['conversation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_announced_notices_customer_id'), ['customer_id'], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('delay_notices', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_delay_notices_customer_id'))
-        batch_op.drop_index(batch_op.f('ix_delay_notices_conversation_id'))
+    with op.batch_alter_table('announced_notices', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_announced_notices_customer_id'))
+        batch_op.drop_index(batch_op.f('ix_announced_notices_conversation_id'))
 
-    op.drop_table('delay_notices')
+    op.drop_table('announced_notices')

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from bot.delay_notice import parse
-from bot.store import delay_notices
+from bot.store import announced_notices
 from bot.store.db import make_session_factory
-from bot.store.models import Customer, DelayNotice
+from bot.store.models import AnnouncedNotice, Customer
 
 NOTICE = parse({"notice_id": "delay:42:1", "order_number": "10452", "old_date": "2026-11-19"})
 
@@ -25,7 +25,7 @@ def test_only_one_of_many_concurrent_claims_wins(engine: Engine) -> None:
 
     def claim(n: int) -> bool:
         with sessions() as session, session.begin():
-            return delay_notices.claim(
+            return announced_notices.claim(
                 session,
                 notice=NOTICE,
                 conversation_id=f"whatsapp:+3161234567{n}",
@@ -38,8 +38,8 @@ def test_only_one_of_many_concurrent_claims_wins(engine: Engine) -> None:
         won = list(pool.map(claim, range(8)))
     assert won.count(True) == 1
     with sessions() as session:
-        assert session.scalar(select(func.count()).select_from(DelayNotice)) == 1
-        row = delay_notices.recorded(session, "delay:42:1")
+        assert session.scalar(select(func.count()).select_from(AnnouncedNotice)) == 1
+        row = announced_notices.recorded(session, "delay:42:1")
         assert row is not None and row.outcome == "announced"
-        listed = delay_notices.for_customer(session, customer_id)
-        assert [delay_notices.as_dict(r)["notice_id"] for r in listed] == ["delay:42:1"]
+        listed = announced_notices.for_customer(session, customer_id)
+        assert [announced_notices.as_dict(r)["notice_id"] for r in listed] == ["delay:42:1"]
