@@ -43,7 +43,7 @@ from tests.test_handoff_e2e import always_open_retailer, item, log_in
 
 pytestmark = pytest.mark.stack
 
-OFFSET = 900  # Rasa 6005, actions 6055, web 9000 (plus the checkout's shift)
+OFFSET = 650  # Rasa 5755, actions 5805, web 8750 (plus the checkout's shift)
 WAIT = 20_000
 SECRET = "delays-e2e-secret"
 TEMPLATE = "HX0123456789abcdef0123456789abcdef"
