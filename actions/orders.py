@@ -210,7 +210,7 @@ class ActionPerformOrderAct(Action):
                 )
             elif act == "change_delivery":
                 if status in DATE_CHANGEABLE:
-                    return [SlotSet("order_step", "change_delivery")]
+                    return [SlotSet("order_step", "change_delivery"), *named_change(tracker)]
                 refuse_delivery_change(
                     dispatcher, language, number, state_text(order, language), status
                 )
@@ -219,6 +219,19 @@ class ActionPerformOrderAct(Action):
             else:
                 refuse_return(dispatcher, order, language)
         return reset_act()
+
+
+def named_change(tracker: Tracker) -> list[EventType]:
+    """'Kan hij naar een afhaalpunt?' already says what to change: the form need not ask.
+
+    Only when this very message started the act (not the postcode that finished verifying).
+    """
+    from actions.delivery import change_type
+
+    if tracker.get_intent_of_latest_message() != "change_delivery":
+        return []
+    kind = change_type(tracker.latest_message.get("text") or "")
+    return [SlotSet("delivery_change_type", kind)] if kind else []
 
 
 def refuse_delivery_change(

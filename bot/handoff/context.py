@@ -11,7 +11,7 @@ from bot.formatting import money_text
 from bot.handoff import surveys
 from bot.handoff.queue import SUMMARY_SLOTS, recent_intents
 from bot.retailer import retailer
-from bot.store import identities, timeline
+from bot.store import announced_notices, identities, timeline
 from bot.store.models import Agent, ChannelIdentity, Customer, Handoff, Order
 
 BOT_SLOTS = (*SUMMARY_SLOTS, "handoff_status")
@@ -124,6 +124,10 @@ def customer_context(session: Session, customer_id: int) -> dict[str, Any]:
                 "recorded_at": c.recorded_at.isoformat(),
             }
             for c in identities.consents_of(session, customer.id)
+        ],
+        "announced_notices": [
+            announced_notices.as_dict(n)
+            for n in announced_notices.for_customer(session, customer.id)
         ],
         "surveys": [
             {

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.handoff import queue
+from bot.handoff import held, queue
 from bot.handoff.context import customer_context, handoff_item
 from bot.handoff.policy import HandoffPolicy
 from bot.store import service_window, timeline
@@ -242,22 +242,18 @@ def hold_for_agent(
     """A proactive message while an agent has the conversation becomes a note for them, so
     nothing reaches the customer behind the agent's back and nothing is dropped.
 
-    Returns the note (for the live feed), or None when the bot may send it itself."""
+    Returns None when the bot may send it itself; else the new note (for the live feed), or
+    an empty dict when the same delay notice was held (or said) before."""
     handoff = queue.open_handoff(session, conversation_id)
     if handoff is None or handoff.status != "assigned":
         return None
-    details = ", ".join(f"{k}={v}" for k, v in (entities or {}).items())
-    note = AgentNote(
-        handoff_id=handoff.id,
-        agent_id=None,
-        text=f"Proactief bericht '{intent}'{f' ({details})' if details else ''} is niet naar "
-        "de klant gestuurd, want jij hebt dit gesprek. Geef het zelf door / "
-        f"Proactive message '{intent}' was held back because you have this conversation; "
-        "pass it on yourself.",
-    )
+    text = held.held_text(session, handoff=handoff, intent=intent, entities=dict(entities or {}))
+    if text is None:
+        return {}
+    note = AgentNote(handoff_id=handoff.id, agent_id=None, text=text)
     session.add(note)
     session.flush()
-    return {"handoff_id": handoff.id, "note": {"id": note.id, "text": note.text}}
+    return {"handoff_id": handoff.id, "note": note_dict(note)}
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,34 @@ def demo_blueprint(settings: Settings) -> Blueprint:
             headers={"Cache-Control": "no-store"},
         )
 
+    @blueprint.route("/demo/api/delay", methods=["POST"])
+    async def delay(request: Request) -> HTTPResponse:
+        """'Carrier reports a delay': a real notice into the logged-in shopper's open chat."""
+        from bot.services.console.proactive import send_proactive
+        from bot.services.console.rasa_api import RasaUnavailable
+        from bot.services.demo_delay import demo_delay
+
+        if not demo_logins_enabled(settings):
+            return response.json({"error": "not found"}, status=404)
+        body = request.json if isinstance(request.json, dict) else {}
+        ref = tokens.verify(body.get("token"), token_key(settings))
+        if ref is None:
+            return response.json({"error": "not_logged_in"}, status=403)
+        session_id = str(body.get("session_id") or "")
+        ctx = request.app.ctx
+        found = await ctx.store.run(
+            lambda session: demo_delay(session, customer_ref=ref, session_id=session_id)
+        )
+        if found.error:
+            return response.json({"error": found.error}, status=409)
+        try:
+            outcome = await send_proactive(
+                ctx.store, ctx.rasa, ctx.feed, found.conversation_id, found.intent, found.entities
+            )
+        except RasaUnavailable:
+            return response.json({"error": "bot_down"}, status=503)
+        return response.json({"outcome": outcome, "order_number": found.entities["order_number"]})
+
     @blueprint.route("/demo/<name:str>", methods=["GET"])
     async def asset(_: Request, name: str) -> HTTPResponse:
         path = DEMO_DIR / name

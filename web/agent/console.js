@@ -43,6 +43,7 @@
     open: null, // GET /agent/api/handoffs/<id>
     openAt: 0,
     loading: false,
+    liveNotes: [], // notes that arrived while the open conversation was loading
     pending: [], // replies on their way: {key, text, conversationId, node, sent}
     canned: [],
     showAllOrders: false,
@@ -857,6 +858,7 @@
       }
       var data = result.data || {};
       if (!data.handoff) data.handoff = findItem(id) || { id: id };
+      data.notes = withLiveNotes(id, data.notes);
       state.open = data;
       state.openAt = window.performance.now();
       if (data.handoff.conversation_id) delete state.unread[data.handoff.conversation_id];
@@ -1250,8 +1252,28 @@
     addToTimeline(message);
   }
 
+  /**
+   * A note that arrived live while the conversation was loading (or reloading) may be newer than
+   * what the server sent: keep it, so no note from another process is lost to the race.
+   */
+  function withLiveNotes(id, fetched) {
+    var notes = Array.isArray(fetched) ? fetched.slice() : [];
+    var live = (state.liveNotes || []).concat(state.open && state.open.notes ? state.open.notes : []);
+    state.liveNotes = [];
+    live.forEach(function (note) {
+      if (!note || !same(note.handoff_id, id)) return;
+      if (notes.some(function (n) { return same(n.id, note.id); })) return;
+      notes.push(note);
+    });
+    return notes;
+  }
+
   function addNote(note) {
-    if (!state.open || !note) return;
+    if (!note) return;
+    if (!state.open || state.loading) {
+      (state.liveNotes || (state.liveNotes = [])).push(note);
+      if (!state.open) return;
+    }
     if (hasEntry("data-note-id", note.id)) return;
     (state.open.notes || (state.open.notes = [])).push(note);
     appendLive(noteNode(note), parseDate(note.at), "note", null);
@@ -1813,6 +1835,36 @@
     );
   }
 
+  function noticeNode(notice) {
+    var voucher = notice.voucher;
+    var dates = [];
+    if (notice.old_date) dates.push(el("span", { class: "kc-was", text: t("promised") + " " + dateLabel(notice.old_date) }));
+    if (notice.new_date) dates.push(el("strong", { class: "kc-eta", text: t("eta") + " " + dateLabel(notice.new_date) }));
+    return el("li", { class: "kc-notice", "data-testid": "delay-notice", "data-notice-kind": String(notice.kind || "") }, [
+      el("div", { class: "kc-notice-top" }, [
+        icon("truck"),
+        el("strong", { class: "kc-order-number kc-mono", text: "#" + String(notice.order_number || "?") }),
+        el("span", { class: "kc-badge", text: word("notice_", notice.kind) }),
+        el("span", { class: "kc-muted-inline", text: word("noticeOutcome_", notice.outcome) + " · " + dateLabel(notice.at) })
+      ]),
+      dates.length ? el("div", { class: "kc-ship-dates" }, dates) : null,
+      notice.reason ? el("div", { class: "kc-muted-small", text: word("reason_", notice.reason) }) : null,
+      voucher
+        ? el("div", { class: "kc-voucher", "data-testid": "delay-voucher" }, [
+            el("span", { class: "kc-mono", text: String(voucher.code || "") }),
+            el("span", { text: " · € " + String(voucher.value_eur || "") }),
+            voucher.expires ? el("span", { class: "kc-muted-inline", text: " · " + t("voucherUntil", { date: dateLabel(voucher.expires) }) }) : null
+          ])
+        : null
+    ]);
+  }
+
+  function noticesSection(context) {
+    var notices = Array.isArray(context.announced_notices) ? context.announced_notices : [];
+    if (!notices.length) return section("ctxNotices", muted(t("noNotices")));
+    return section("ctxNotices", el("ul", { class: "kc-notices" }, notices.map(noticeNode)), { count: notices.length });
+  }
+
   function consentsSection(context) {
     var consents = Array.isArray(context.consents) ? context.consents : [];
     if (!consents.length) return section("ctxConsents", muted(t("noConsents")));
@@ -1849,6 +1901,7 @@
       identitySection(context),
       botSection(context),
       ordersSection(context),
+      noticesSection(context),
       timelineSection(context),
       surveysSection(context),
       consentsSection(context)

@@ -2,8 +2,10 @@
 
 Messages are written by the Rasa process (the channels) into the shared store, so the
 console's process learns about them by polling the timeline: one query every 100 ms for all
-consoles together, whatever the number of agents. Changes made here (notes, claims) are
-published straight away.
+consoles together, whatever the number of agents. Notes are polled the same way, because a
+note may come from any process (a delay notice held for the agent by the dispatcher worker or
+`klantreis notify`). Changes made here (notes, claims) are published straight away; a note
+published here is not published again by the poller.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.handoff.desk import note_dict
 from bot.store import timeline
-from bot.store.models import ContactMessage, Handoff
+from bot.store.models import AgentNote, ContactMessage, Handoff
 from bot.store.units import Store
 
 logger = logging.getLogger(__name__)
@@ -38,6 +41,8 @@ class LiveFeed:
         self._last_message_id: int | None = None
         self._last_handoff_change: dt.datetime | None = None
         self._seen_handoffs: dict[int, str] = {}
+        self._last_note_id: int | None = None
+        self._published_notes: set[int] = set()
 
     def subscribe(self) -> asyncio.Queue[str]:
         queue: asyncio.Queue[str] = asyncio.Queue(maxsize=QUEUE_LIMIT)
@@ -48,6 +53,12 @@ class LiveFeed:
         self.subscribers.discard(queue)
 
     def publish(self, event: str, data: Any) -> None:
+        if event == "note":
+            note_id = (data.get("note") or {}).get("id") if isinstance(data, dict) else None
+            if note_id in self._published_notes:
+                return
+            if isinstance(note_id, int):
+                self._published_notes.add(note_id)
         frame = sse(event, data)
         for queue in list(self.subscribers):
             try:
@@ -68,8 +79,11 @@ class LiveFeed:
 
     async def poll_once(self) -> None:
         messages, changes = await self.store.run(self._changes)
+        notes = await self.store.run(self._new_notes)
         for message in messages:
             self.publish("message", message)
+        for note in notes:
+            self.publish("note", {"handoff_id": note["handoff_id"], "note": note})
         for change in changes:
             self.publish("handoff", change)
         if changes:
@@ -102,6 +116,22 @@ class LiveFeed:
         if len(self._seen_handoffs) > 10_000:
             self._seen_handoffs.clear()
         return messages, changes
+
+    def _new_notes(self, session: Session) -> list[dict[str, Any]]:
+        if self._last_note_id is None:  # start from now, like messages
+            self._last_note_id = session.scalar(select(func.max(AgentNote.id))) or 0
+            return []
+        rows = session.scalars(
+            select(AgentNote)
+            .where(AgentNote.id > self._last_note_id)
+            .order_by(AgentNote.id)
+            .limit(500)
+        ).all()
+        if rows:
+            self._last_note_id = rows[-1].id
+        if len(self._published_notes) > 10_000:
+            self._published_notes = {n for n in self._published_notes if n > self._last_note_id}
+        return [note_dict(row) for row in rows]
 
 
 def _version(handoff: Handoff) -> str:

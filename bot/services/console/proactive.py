@@ -3,13 +3,17 @@ the conversation, so nothing is silently dropped while the bot is paused."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from bot import delay_notice
 from bot.handoff import desk
 from bot.services.console.live import LiveFeed
 from bot.services.console.rasa_api import RasaApi
 from bot.store import identities
 from bot.store.units import Store
+
+logger = logging.getLogger(__name__)
 
 
 async def send_proactive(
@@ -20,18 +24,27 @@ async def send_proactive(
     intent: str,
     entities: dict[str, Any] | None = None,
 ) -> str:
-    """'to_agent' when an agent has the conversation, else 'sent' through its own channel."""
+    """'to_agent' when an agent has the conversation, else 'sent' through its own channel.
+
+    A delay notice (`EXTERNAL_delivery_delayed`) is checked first (bot/delay_notice.py raises
+    NoticeError, a ValueError, for bad entities) and is said at most once per notice id,
+    whichever way it goes.
+    """
     parts = identities.split_conversation_id(conversation_id)
     if parts is None:
         raise ValueError(f"{conversation_id!r} is not a channel conversation (web:, whatsapp:, …)")
+    given = dict(entities or {})
+    if intent == delay_notice.INTENT:
+        delay_notice.parse({k: "" if v is None else str(v) for k, v in given.items()})
 
     held = await store.run(
         lambda s: desk.hold_for_agent(
-            s, conversation_id=conversation_id, intent=intent, entities=entities
+            s, conversation_id=conversation_id, intent=intent, entities=given
         )
     )
     if held is not None:
-        feed.publish("note", held)
+        if held:
+            feed.publish("note", held)
         return "to_agent"
-    await rasa.trigger_intent(conversation_id, intent, entities, parts[0])
+    await rasa.trigger_intent(conversation_id, intent, given, parts[0])
     return "sent"
