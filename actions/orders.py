@@ -13,6 +13,7 @@ from actions.common import ACT_SLOTS, language_of, reset_act, say, shop, store_s
 from actions.handoff import hand_off
 from actions.identity import link_after_verification
 from actions.order_replies import state_text, status_reply
+from actions.refunds import tell_refund
 from actions.replies import render
 from actions.returns import refuse_return
 from bot.store.orders import (
@@ -30,6 +31,7 @@ INTENT_TO_ACT = {
     "change_delivery": "change_delivery",
     "cancel_order": "cancel",
     "return_request": "return",
+    "refund_status": "refund",
 }
 
 
@@ -189,6 +191,8 @@ class ActionPerformOrderAct(Action):
                 say(dispatcher, language, response, **variables)
                 if order.pickup_point and status not in ("delivered", "cancelled", "returned"):
                     say(dispatcher, language, "order_pickup_point", pickup_point=order.pickup_point)
+            elif act == "refund":
+                return [*reset_act(), *tell_refund(dispatcher, tracker, order, language)]
             elif act == "cancel":
                 if status in CANCELLABLE:
                     return [SlotSet("order_step", "cancel")]

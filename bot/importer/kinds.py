@@ -164,7 +164,7 @@ def _shipment_events(row: dict[str, Any], refs: References) -> dict[str, Any]:
 def _returns(row: dict[str, Any], refs: References) -> dict[str, Any]:
     """A return with its refund; the refund's dates must follow each other and the status."""
     dates = [(k, row[k]) for k in ("received_at", "approved_at", "paid_at") if row.get(k)]
-    for (earlier, first), (later, second) in zip(dates, dates[1:]):
+    for (earlier, first), (later, second) in zip(dates, dates[1:], strict=False):
         if second < first:
             raise f.FieldError(f"{later} is before {earlier}")
     if row.get("paid_at") and row["status"] != "refunded":
