@@ -27,7 +27,7 @@ class Retailer:
     tracking_urls: dict[str, str] = field(default_factory=dict)
     refund_check_days: int = 5
     refund_payout_days: dict[str, int] = field(default_factory=dict)
-    refund_grace_days: int = 30
+    refund_grace_days: int = 14
 
     def payout_days(self, method: str | None) -> int:
         """Working days the money takes to show after we pay it back with `method`.
@@ -73,7 +73,7 @@ def load_retailer(path: Path) -> Retailer:
         refund_payout_days={
             str(k): int(v) for k, v in (refunds.get("payout_working_days") or {}).items()
         },
-        refund_grace_days=int(refunds.get("overdue_grace_days", 30)),
+        refund_grace_days=int(refunds.get("overdue_grace_days", 14)),
     )
 
 

@@ -26,6 +26,7 @@ PAID = "10445"  # Lotte, Klarna: paid back two days ago, still on its way
 OVERDUE = "10444"  # Sven, iDEAL: parcel back ten days ago, not paid: overdue
 NO_RETURN = "10452"  # Sanne's late parcel
 CANCELLED = "10455"
+DONE = "10439"  # Jeroen, iDEAL: paid back almost three weeks ago
 
 
 def refund_tracker(number: str, language: str = "nl", verified: bool = True):  # type: ignore[no-untyped-def]
@@ -136,3 +137,15 @@ async def test_overdue_on_a_channel_goes_to_a_colleague(
     assert slot(events, "handoff_status") == "waiting" and followup(events) == "action_listen"
     (handoff,) = handoffs(store)
     assert handoff.reason == "act" and handoff.summary["slots"]["pending_act"] == "refund"
+
+
+async def test_a_refund_paid_long_ago_is_history_with_a_way_to_a_colleague(
+    store: str, dispatcher: CollectingDispatcher
+) -> None:
+    events = await ask(dispatcher, DONE)
+    (text,) = texts(dispatcher)
+    assert text.startswith("De terugbetaling voor bestelling 10439 is afgerond")
+    assert "rekening waarmee je met iDEAL betaalde" in text
+    (button,) = dispatcher.messages[0]["buttons"]
+    assert button["payload"] == "ik wil een medewerker spreken"
+    assert slot(events, "handoff_status") == "<unset>"  # nobody is queued for history
