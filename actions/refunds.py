@@ -47,7 +47,7 @@ def today() -> dt.date:
 
 
 def method_text(method: str | None, language: str) -> str:
-    """'op de rekening waarvan je met iDEAL betaalde': where the money goes back to."""
+    """'op de rekening waarmee je met iDEAL betaalde': where the money goes back to."""
     key = f"refund_to_{method}" if method else "refund_to_unknown"
     try:
         return render(key, language)["text"]
