@@ -1,6 +1,9 @@
-"""Greeting, bare answers outside a form and the two-stage fallback (the second miss hands off)."""
+"""Greeting, small talk inside a form, bare answers outside a form and the two-stage fallback
+(a doubt between two intents is asked about, the second miss hands off)."""
 
 from __future__ import annotations
+
+import re
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -8,12 +11,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import end_turn, language_of, say, store_session
+from actions.disambiguation import candidates, offer_choices
 from actions.handoff import hand_off
 from actions.identity import open_matter
 from actions.products import answer_product_question, has_product_question
 from bot.formatting import date_text
 
 MISSED_INTENTS = ("nlu_fallback",)
+# "Hoe gaat het?" is a greeting that asks something back.
+HOW_ARE_YOU = re.compile(
+    r"\b(hoe gaat (het|ie)|hoe is het|alles (goed|kits)|hoe maak je het|how are (you|things)|"
+    r"how'?s (it going|your day|everything)|you (doing )?(ok|alright)|are you well)\b",
+    re.IGNORECASE,
+)
 
 
 class ActionGreet(Action):
@@ -78,8 +88,10 @@ def misses_in_a_row(tracker: Tracker) -> int:
 
 
 class ActionFallback(Action):
-    """First miss: ask to rephrase with topics. Second miss in a row: hand off to a colleague
-    (actions/handoff.py; the contact details when the conversation has no channel identity).
+    """First miss: when the NLU hesitated between two intents, "Bedoel je…?" with both as
+    buttons (actions/disambiguation.py), else ask to rephrase with topics. Second miss in a
+    row: hand off to a colleague (actions/handoff.py; the contact details when the
+    conversation has no channel identity).
 
     A message whose intent is unclear but which names a product, or a detail of the product
     just discussed, is answered as a product question ('heb je hem in 43?'). The turn always
@@ -102,5 +114,30 @@ class ActionFallback(Action):
             return [*answer_product_question(dispatcher, tracker), *end_turn()]
         if misses_in_a_row(tracker) >= 2:
             return hand_off(dispatcher, tracker, "fallback")
-        say(dispatcher, language, "ask_rephrase")
+        choices = [] if tracker.active_loop.get("name") else candidates(tracker)
+        if choices:  # in a form the form's own question follows, so no second question here
+            offer_choices(dispatcher, tracker, language, choices)
+        else:
+            say(dispatcher, language, "ask_rephrase")
         return end_turn()
+
+
+class ActionSmalltalkInForm(Action):
+    """'Bedankt', 'hoi' or 'hoe gaat het?' while a form waits for an answer: a short reply and
+    the way out; the form then asks its question again (data/rules/form_smalltalk.yml)."""
+
+    def name(self) -> str:
+        return "action_smalltalk_in_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        if tracker.get_intent_of_latest_message() == "thank":
+            key = "form_smalltalk_thanks"
+        elif HOW_ARE_YOU.search(text):
+            key = "form_smalltalk_how_are_you"
+        else:
+            key = "form_smalltalk_hello"
+        say(dispatcher, language_of(tracker), key)
+        return []

@@ -21,6 +21,7 @@ from actions.common import (
 from actions.handoff import hand_off
 from actions.identity import link_after_verification
 from actions.order_replies import state_text, status_reply
+from actions.refunds import tell_refund
 from actions.returns import refuse_return
 from bot.store.orders import (
     CANCELLABLE,
@@ -38,6 +39,7 @@ INTENT_TO_ACT = {
     "change_delivery": "change_delivery",
     "cancel_order": "cancel",
     "return_request": "return",
+    "refund_status": "refund",
 }
 
 
@@ -193,6 +195,8 @@ class ActionPerformOrderAct(Action):
                 say(dispatcher, language, response, **variables)
                 if order.pickup_point and status not in ("delivered", "cancelled", "returned"):
                     say(dispatcher, language, "order_pickup_point", pickup_point=order.pickup_point)
+            elif act == "refund":
+                return [*reset_act(), *tell_refund(dispatcher, tracker, order, language)]
             elif act == "cancel":
                 if status in CANCELLABLE:
                     return [SlotSet("order_step", "cancel")]

@@ -1,5 +1,6 @@
-"""The retailer's facts and policies (name, return period, shipping costs, pick-up points, contact)
-from config/retailer.yml: the bot's texts take them from here (bot/texts/facts.py)."""
+"""The retailer's facts and policies (name, return period, refund times, shipping costs,
+pick-up points, contact) from config/retailer.yml; the bot's texts take them from here
+(bot/texts/facts.py)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,19 @@ class Retailer:
     latest_days_ahead: int = 14
     pickup_points: tuple[str, ...] = ()
     tracking_urls: dict[str, str] = field(default_factory=dict)
+    refund_check_days: int = 5
+    refund_payout_days: dict[str, int] = field(default_factory=dict)
+    refund_grace_days: int = 14
+
+    def payout_days(self, method: str | None) -> int:
+        """Working days the money takes to show after we pay it back with `method`.
+
+        An unknown method gets the slowest time, so the customer is never told too early.
+        """
+        known = self.refund_payout_days
+        if method in known:
+            return known[method]
+        return max(known.values(), default=5)
 
     def tracking_url(self, carrier: str, code: str, postcode: str | None) -> str:
         template = self.tracking_urls.get(carrier, "")
@@ -45,6 +59,7 @@ def load_retailer(path: Path) -> Retailer:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     service = data.get("customer_service", {})
     changes = data.get("delivery_changes", {})
+    refunds = data.get("refunds") or {}
     return Retailer(
         shop_name=data.get("shop_name", "de webshop"),
         website=data.get("website", ""),
@@ -60,6 +75,11 @@ def load_retailer(path: Path) -> Retailer:
         latest_days_ahead=int(changes.get("latest_days_ahead", 14)),
         pickup_points=tuple(data.get("pickup_points", [])),
         tracking_urls=dict(data.get("tracking_urls", {})),
+        refund_check_days=int(refunds.get("check_working_days", 5)),
+        refund_payout_days={
+            str(k): int(v) for k, v in (refunds.get("payout_working_days") or {}).items()
+        },
+        refund_grace_days=int(refunds.get("overdue_grace_days", 14)),
     )
 
 

@@ -3,11 +3,15 @@ what the customer reads, in both languages."""
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from bot.stack import Stack
+from bot.texts import catalogue
 from tests.helpers.demo import BAD_INPUT, make_demo_store
 from tests.helpers.stack import live_bot, send
 
@@ -88,3 +92,57 @@ def test_bad_input_gets_polite_answers_and_no_errors(bot: Stack) -> None:
         assert say(bot, "c9", text).strip(), repr(text[:20])
     log = (bot.log_dir / "actions.log").read_text()  # type: ignore[attr-defined]
     assert "Traceback" not in log
+
+
+def parse(bot: Stack, text: str) -> dict[str, Any]:
+    request = urllib.request.Request(
+        bot.api_url("/model/parse"),
+        data=json.dumps({"text": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def test_refund_status_after_verification(bot: Stack) -> None:
+    assert "bestelnummer" in say(bot, "r1", "wanneer krijg ik mijn geld terug?")
+    assert "postcode" in say(bot, "r1", "10445")
+    reply = say(bot, "r1", "3021 GR")
+    assert "199,95" in reply and "teruggestort via Klarna" in reply
+    assert "hooguit 3 werkdagen" in reply
+
+
+def test_refund_of_someone_else_is_never_shown(bot: Stack) -> None:
+    say(bot, "r2", "where is my refund for order 10445?")
+    reply = say(bot, "r2", "3572 BK")  # Sanne's postcode, Lotte's order
+    assert "can't find that combination" in reply and "Klarna" not in reply
+
+
+def test_overdue_refund_gets_a_person(bot: Stack) -> None:
+    reply = say(bot, "r3", "my refund for order 10444 isn't showing up, postcode 6524 DK")
+    assert "taking too long" in reply and "139.95" in reply
+    assert "030 123 45 67" in reply  # REST has no channel identity: the contact details
+
+
+def test_refund_policy_and_small_talk_in_a_form(bot: Stack) -> None:
+    assert "verzendkosten terug" in say(bot, "r4", "in welke gevallen krijg ik mijn geld terug?")
+    assert "bestelnummer" in say(bot, "r4", "waar blijft mijn terugbetaling")
+    reply = say(bot, "r4", "bedankt")
+    assert "Graag gedaan" in reply and "'laat maar'" in reply and "bestelnummer" in reply
+
+
+def test_every_did_you_mean_button_is_understood(bot: Stack) -> None:
+    """The buttons of "Bedoel je…?" send plain sentences: each must reach its own intent."""
+    for key, entry in catalogue().items():
+        if not key.startswith("choice_"):
+            continue
+        wanted = key.removeprefix("choice_")
+        for language in ("nl", "en"):
+            (button,) = entry["buttons"]
+            result = parse(bot, button[f"payload_{language}"])
+            intent = result["intent"]["name"]
+            if wanted.startswith("faq_"):
+                topic = result["response_selector"]["faq"]["response"]["intent_response_key"]
+                assert (intent, topic) == ("faq", wanted.replace("faq_", "faq/", 1)), button
+            else:
+                assert intent == wanted, button

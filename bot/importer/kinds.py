@@ -162,12 +162,26 @@ def _shipment_events(row: dict[str, Any], refs: References) -> dict[str, Any]:
 
 
 def _returns(row: dict[str, Any], refs: References) -> dict[str, Any]:
+    """A return with its refund; the refund's dates must follow each other and the status."""
+    dates = [(k, row[k]) for k in ("received_at", "approved_at", "paid_at") if row.get(k)]
+    for (earlier, first), (later, second) in zip(dates, dates[1:], strict=False):
+        if second < first:
+            raise f.FieldError(f"{later} is before {earlier}")
+    if row.get("paid_at") and row["status"] != "refunded":
+        raise f.FieldError(f"paid_at needs status refunded, not {row['status']}")
+    if row["status"] == "requested" and dates:
+        raise f.FieldError(f"{dates[0][0]} is set, so the status cannot be requested")
     return {
         "return_code": row["return_code"],
         "order_id": refs.order_id(row["order_number"]),
         "created_at": row["created_at"],
         "reason": row.get("reason"),
         "status": row["status"],
+        "refund_amount_cents": row.get("refund_amount"),
+        "refund_method": row.get("refund_method"),
+        "received_at": row.get("received_at"),
+        "approved_at": row.get("approved_at"),
+        "paid_at": row.get("paid_at"),
     }
 
 
@@ -254,10 +268,7 @@ KINDS: tuple[Kind, ...] = (
             "customer_ref": (f.text(64), True),
             "placed_at": (f.timestamp, True),
             "status": (f.choice(m.ORDER_STATUSES), True),
-            "payment_method": (
-                f.choice(("ideal", "creditcard", "paypal", "klarna", "bancontact", "giftcard")),
-                False,
-            ),
+            "payment_method": (f.choice(m.PAYMENT_METHODS), False),
             "pickup_point": (f.text(200), False),
             **ADDRESS,
         },
@@ -314,7 +325,12 @@ KINDS: tuple[Kind, ...] = (
             "order_number": (f.text(32), True),
             "created_at": (f.timestamp, True),
             "reason": (f.text(1000), False),
-            "status": (f.choice(("requested", "received", "refunded", "rejected")), True),
+            "status": (f.choice(m.RETURN_STATUSES), True),
+            "refund_amount": (f.money_cents, False),
+            "refund_method": (f.choice(m.PAYMENT_METHODS), False),
+            "received_at": (f.timestamp, False),
+            "approved_at": (f.timestamp, False),
+            "paid_at": (f.timestamp, False),
         },
         ("return_code",),
         _returns,

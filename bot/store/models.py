@@ -251,6 +251,14 @@ class ShipmentEvent(Base):
 
 
 class Return(Base):
+    """A return and the refund that follows it.
+
+    The refund moves from `received_at` (the parcel is back) via `approved_at` (checked and
+    accepted) to `paid_at` (sent to the customer's bank, card or pay-later provider). The
+    amount and the way it is paid back are only known to the retailer; without a method the
+    order's payment method is used.
+    """
+
     __tablename__ = "returns"
 
     id = Column(Integer, primary_key=True)
@@ -259,6 +267,11 @@ class Return(Base):
     created_at = Column(UtcDateTime, nullable=False)
     reason = Column(Text)
     status = Column(String(20), nullable=False)
+    refund_amount_cents = Column(Integer)
+    refund_method = Column(String(20))
+    received_at = Column(UtcDateTime)
+    approved_at = Column(UtcDateTime)
+    paid_at = Column(UtcDateTime)
 
     order = relationship("Order", back_populates="returns")
 
@@ -464,6 +477,9 @@ ORDER_STATUSES = (
     "cancelled",
     "returned",
 )
+# How a customer pays, and how a refund is paid back; "klarna" is pay later.
+PAYMENT_METHODS = ("ideal", "creditcard", "paypal", "klarna", "bancontact", "giftcard")
+RETURN_STATUSES = ("requested", "received", "refunded", "rejected")
 SHIPMENT_STATUSES = (
     "announced",
     "in_transit",

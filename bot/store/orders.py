@@ -129,7 +129,13 @@ def create_return(
     code = "RT-" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(6))
     session.add(
         Return(
-            return_code=code, order=order, created_at=now, reason=reason[:1000], status="requested"
+            return_code=code,
+            order=order,
+            created_at=now,
+            reason=reason[:1000],
+            status="requested",
+            refund_amount_cents=order.total_cents,  # the whole order goes back
+            refund_method=order.payment_method,
         )
     )
     return ActResult(True, code=code)
