@@ -7,10 +7,10 @@ import asyncio
 import json
 
 import pytest
-from bot.services.console.context import customer_context
 from sqlalchemy import select
 
 from bot.delay_notice import NoticeError
+from bot.handoff.context import customer_context
 from bot.services.console.live import LiveFeed
 from bot.services.console.proactive import send_proactive
 from bot.services.console.rasa_api import RasaApi, RasaUnavailable
