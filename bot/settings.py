@@ -90,3 +90,12 @@ def rasa_token(settings: Settings, environ: dict[str, str] | None = None) -> str
     """
     env = os.environ if environ is None else environ
     return env.get("KLANTREIS_RASA_TOKEN", "") or _runtime_secret(settings, "rasa.token")
+
+
+def carrier_secret(environ: dict[str, str] | None = None) -> str:
+    """The secret carriers sign their webhooks with: KLANTREIS_CARRIER_SECRET (none: webhook off).
+
+    No generated fallback: the carrier must be told the same secret, so the operator sets it.
+    """
+    env = os.environ if environ is None else environ
+    return env.get("KLANTREIS_CARRIER_SECRET", "")

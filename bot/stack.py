@@ -117,10 +117,12 @@ def running_stack(
     model: Path | None = None,
     timeout: float = 180.0,
     extra_env: dict[str, str] | None = None,
+    delays_worker: bool = False,
 ) -> Iterator[Stack]:
     """Start the action server and the Rasa server; stop both on exit.
 
     `extra_env` reaches the child processes only (channel secrets and API bases in tests).
+    `delays_worker` also starts the outbox worker with the periodic delay scan (klantreis run).
     """
     logs = settings.runtime_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -168,6 +170,10 @@ def running_stack(
         wait_for(
             f"{rasa_url}/status?token={token}", processes[1], timeout, rasa_log, "The Rasa server"
         )
+        if delays_worker:
+            processes.append(
+                _spawn([sys.executable, "-m", "bot.delays", "--scan"], env, logs / "delays.log")
+            )
         yield Stack(
             rasa_url=rasa_url,
             action_url=action_url,

@@ -9,12 +9,14 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.delays.policy import load_delay_policy
+from bot.services.carrier import carrier_blueprint
 from bot.services.console.api import console_blueprint
 from bot.services.console.expiry import run_expiry
 from bot.services.console.live import LiveFeed
 from bot.services.console.rasa_api import RasaApi
 from bot.services.demo import demo_blueprint
-from bot.settings import Settings, rasa_token
+from bot.settings import Settings, carrier_secret, rasa_token
 from bot.store.db import make_engine, make_session_factory
 from bot.store.units import Store
 
@@ -32,6 +34,10 @@ def create_app(settings: Settings, name: str = "klantreis_services") -> Sanic:
         console_blueprint(
             store, rasa, feed, secure_cookies=os.environ.get("KLANTREIS_SECURE_COOKIES") == "1"
         )
+    )
+
+    app.blueprint(
+        carrier_blueprint(store, load_delay_policy(settings.retailer_file), carrier_secret())
     )
 
     @app.route("/health", methods=["GET"])
