@@ -8,8 +8,8 @@ import datetime as dt
 import logging
 import os
 import socket
-from contextlib import suppress
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote
