@@ -61,7 +61,7 @@ def test_pacing_hands_out_one_slot_per_interval_per_sender(session: Session) -> 
         for _ in range(5)
     ]
     other = reserve_slot(session, sender="telegram:bot", per_second=10, now=NOW)
-    gaps = [(b - a).total_seconds() for a, b in zip(slots, slots[1:])]
+    gaps = [(b - a).total_seconds() for a, b in zip(slots, slots[1:], strict=False)]
     assert slots[0] == NOW and gaps == [0.1, 0.1, 0.1, 0.1]
     assert other == NOW  # another sender has its own rate
     assert reserve_slot(session, sender="x", per_second=0, now=NOW) == NOW  # unpaced
