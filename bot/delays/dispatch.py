@@ -123,20 +123,31 @@ class Dispatcher:
     clock: Callable[[], dt.datetime] = utcnow
     sleep: Callable[[float], Any] = asyncio.sleep
 
-    async def run_once(self, *, limit: int = 20, only_id: int | None = None) -> dict[int, str]:
+    async def run_once(self, *, limit: int = 0, only_id: int | None = None) -> dict[int, str]:
         """Dispatch what is due now; returns each leased message's resulting status."""
         now = self.clock()
         token, rows = await self.store.run(
-            lambda s: outbox.claim(s, worker=self.worker, now=now, limit=limit, only_id=only_id)
+            lambda s: outbox.claim(
+                s,
+                worker=self.worker,
+                now=now,
+                limit=limit or self.policy.batch_size,
+                only_id=only_id,
+                lease_seconds=self.policy.lease_seconds,
+            )
         )
-        results: dict[int, str] = {}
-        for row in rows:
+
+        async def one(row: OutboxMessage) -> str:
             try:
-                results[row.id] = await self._dispatch(token, row)
+                return await self._dispatch(token, row)
             except Exception:  # a bug or the store went away: the lease runs out, retried later
                 logger.exception("outbox message %s: dispatch failed; it will be retried", row.id)
-                results[row.id] = "error"
-        return results
+                return "error"
+
+        # The batch goes out concurrently (Rasa serves many conversations at once); pacing
+        # still holds, as each send waits for its own slot.
+        outcomes = await asyncio.gather(*(one(row) for row in rows))
+        return {row.id: outcome for row, outcome in zip(rows, outcomes, strict=True)}
 
     async def run_forever(self, stop: asyncio.Event, *, idle_seconds: float = 1.0) -> None:
         while not stop.is_set():
@@ -203,6 +214,18 @@ class Dispatcher:
             wait = (slot - self.clock()).total_seconds()
             if wait > 0:
                 await self.sleep(wait)
+        renewed_at = self.clock()
+        still_mine = await self.store.run(
+            lambda s: outbox.renew(
+                s,
+                message_id=message.id,
+                token=token,
+                now=renewed_at,
+                lease_seconds=policy.lease_seconds,
+            )
+        )
+        if not still_mine:
+            return "taken_over"
         try:
             outcome = await send_proactive(
                 self.store, self.rasa, self.feed, conversation, message.intent, message.entities

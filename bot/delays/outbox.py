@@ -117,6 +117,19 @@ def claim(
     return token, rows
 
 
+def renew(
+    session: Session, *, message_id: int, token: str, now: dt.datetime, lease_seconds: int
+) -> bool:
+    """Extend this worker's lease just before it sends; False when another worker took over."""
+    changed = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.locked_by == token)
+        .values(locked_until=now + dt.timedelta(seconds=lease_seconds))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(changed)
+
+
 def _mine(session: Session, message_id: int, token: str) -> OutboxMessage | None:
     message = session.get(OutboxMessage, message_id, populate_existing=True)
     if message is None or message.locked_by != token:

@@ -44,6 +44,8 @@ class DelayPolicy:
     channel_order: tuple[str, ...] = CHANNEL_ORDER
     max_attempts: int = 8
     backoff_seconds: float = 5.0
+    lease_seconds: int = 120  # a crashed worker's messages are taken over after this
+    batch_size: int = 10
     holidays: frozenset[dt.date] = frozenset()
 
     @property
@@ -155,6 +157,8 @@ def load_delay_policy(path: Path) -> DelayPolicy:
             channel_order=order,
             max_attempts=int(notices.get("max_attempts", d.max_attempts)),
             backoff_seconds=float(notices.get("backoff_seconds", d.backoff_seconds)),
+            lease_seconds=int(notices.get("lease_seconds", d.lease_seconds)),
+            batch_size=int(notices.get("batch_size", d.batch_size)),
             holidays=holidays,
         )
     except (TypeError, ValueError) as exc:
