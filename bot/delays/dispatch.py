@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.delays import outbox
 from bot.delays.channels import candidates
 from bot.delays.pacing import reserve_slot
-from bot.delays.policy import DelayPolicy
+from bot.delays.policy import CHANNEL_ORDER, DelayPolicy
 from bot.services.console.live import LiveFeed
 from bot.services.console.proactive import send_proactive
 from bot.services.console.rasa_api import RasaApi, RasaUnavailable
@@ -80,6 +80,16 @@ def default_senders(environ: dict[str, str] | None = None) -> dict[str, str]:
     }
 
 
+def enabled_channels(environ: dict[str, str] | None = None) -> tuple[str, ...]:
+    """The channels Rasa serves here (credentials.yml less those without secrets): a notice
+    for WhatsApp on an installation without Twilio would reach nobody."""
+    from bot.rasa_config import credentials
+
+    env = dict(os.environ if environ is None else environ)
+    names = " ".join(credentials(env)).lower()
+    return tuple(c for c in CHANNEL_ORDER if ("webchat" if c == "web" else c) in names)
+
+
 def _plan(session: Session, message_id: int, order: tuple[str, ...]) -> Plan:
     message = session.get(OutboxMessage, message_id)
     assert message is not None
@@ -120,6 +130,7 @@ class Dispatcher:
     presence: WebPresence
     worker: str = field(default_factory=worker_name)
     senders: dict[str, str] = field(default_factory=default_senders)
+    channels: tuple[str, ...] = field(default_factory=enabled_channels)
     clock: Callable[[], dt.datetime] = utcnow
     sleep: Callable[[float], Any] = asyncio.sleep
 
@@ -195,7 +206,8 @@ class Dispatcher:
 
     async def _dispatch(self, token: str, message: OutboxMessage) -> str:
         policy = self.policy
-        plan = await self.store.run(lambda s: _plan(s, message.id, policy.channel_order))
+        order = tuple(c for c in policy.channel_order if c in self.channels)
+        plan = await self.store.run(lambda s: _plan(s, message.id, order))
         if plan.skip:
             return await self._finish(token, message.id, "skipped", reason=plan.skip)
         conversation, note = await self._choose(plan.conversations)

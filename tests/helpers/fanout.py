@@ -102,8 +102,10 @@ def statuses(engine: Engine) -> dict[str, int]:
         return {status: count for status, count in rows}
 
 
-def start_worker(settings: Settings, retailer: Path, log: Path) -> subprocess.Popen:
-    env = child_env(settings)
+def start_worker(
+    settings: Settings, retailer: Path, log: Path, extra_env: dict[str, str]
+) -> subprocess.Popen:
+    env = child_env(settings, extra_env)
     env["KLANTREIS_RETAILER_FILE"] = str(retailer)
     handle = log.open("ab")
     return subprocess.Popen(

@@ -59,14 +59,16 @@ def test_killing_a_worker_mid_fan_out_still_delivers_every_notice_once(
             "TELEGRAM_API_BASE": telegram.base_url,
         }
         with running_stack(settings, extra_env=env):
-            workers = [start_worker(settings, retailer, logs / f"worker-{n}.log") for n in (1, 2)]
+            workers = [
+                start_worker(settings, retailer, logs / f"worker-{n}.log", env) for n in (1, 2)
+            ]
             try:
                 deadline = time.monotonic() + 120
                 while len(telegram.calls_to("sendMessage")) < NOTICES // 3:
                     assert time.monotonic() < deadline, "the workers sent nothing"
                     time.sleep(0.05)
                 stop_worker(workers[0], signal.SIGKILL)  # no clean-up at all
-                workers.append(start_worker(settings, retailer, logs / "worker-3.log"))
+                workers.append(start_worker(settings, retailer, logs / "worker-3.log", env))
                 final = wait_until_done(engine, NOTICES, timeout=240)
             finally:
                 for worker in workers:

@@ -60,6 +60,7 @@ class Live:
             "policy": shop.policy(quiet_start=None, quiet_end=None),
             "presence": RasaWebPresence(self.stack.rasa_url, self.stack.rasa_token),
             "worker": "test",
+            "channels": ("whatsapp", "telegram", "web"),  # the stack's, not this process's
         }
         values.update(changes)
         return Dispatcher(**values)
