@@ -8,10 +8,14 @@ third of its busy time on two things that give the same answer every time:
   per schema; the response is still validated in full and a bad one still raises ValidationError.
 * `all_subclasses(Event)` for every event it deserialises: a recursive walk over the class tree.
   The event classes are all defined at import, so the list is memoised per class.
+
+And one fix: a triggered intent (`/trigger_intent`) runs to the end even when its caller hangs
+up, so a proactive notice is never sent without being saved in the tracker (docs/delays.md).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from functools import lru_cache
@@ -46,9 +50,30 @@ def _install_cached_subclasses() -> None:
     common.all_subclasses = lru_cache(maxsize=None)(common.all_subclasses)
 
 
+def _install_whole_triggered_turns() -> None:
+    """Sanic cancels a request's handler when the client disconnects. For `trigger_intent`
+    that can cut a turn in half: the channel has sent the messages, the tracker is not saved,
+    and the caller's retry (the outbox worker was killed) would send them again. So the turn
+    is shielded and finished, inside the conversation's lock, before the cancel goes on."""
+    from rasa.core.processor import MessageProcessor
+
+    original = MessageProcessor.trigger_external_user_uttered
+
+    async def trigger_external_user_uttered(self: Any, *args: Any, **kwargs: Any) -> None:
+        task = asyncio.ensure_future(original(self, *args, **kwargs))
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            await asyncio.wait({task})
+            raise
+
+    MessageProcessor.trigger_external_user_uttered = trigger_external_user_uttered  # type: ignore[method-assign]
+
+
 def install() -> None:
     _install_cached_validate()
     _install_cached_subclasses()
+    _install_whole_triggered_turns()
 
 
 def main() -> None:
