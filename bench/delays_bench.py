@@ -185,6 +185,9 @@ def one_run(folder: Path, count: int, workers: int, pace: float, offset: int) ->
                 for process in procs:
                     stop_worker(process)
             elapsed = time.perf_counter() - started
+            settle = time.monotonic() + 15  # the channel may still be posting the last ones
+            while len(telegram.calls_to("sendMessage")) < count and time.monotonic() < settle:
+                time.sleep(0.2)
         sends = sorted(call.at for call in telegram.calls if call.method == "sendMessage")
     with engine.connect() as connection:
         recorded = connection.execute(

@@ -10,10 +10,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.stack import running_stack
 from bot.store import migrate
 from bot.store.db import make_engine
+from bot.store.delay_models import OutboxMessage
 from tests.helpers.fake_telegram import FakeTelegram
 from tests.helpers.fanout import (
     queue_notices,
@@ -74,7 +76,12 @@ def test_killing_a_worker_mid_fan_out_still_delivers_every_notice_once(
                 for worker in workers:
                     stop_worker(worker)
         sent = Counter(int(call["chat_id"]) for call in telegram.calls_to("sendMessage"))
+    with engine.connect() as connection:
+        taken_over = connection.execute(
+            select(func.count(OutboxMessage.id)).where(OutboxMessage.attempts > 1)
+        ).scalar_one()
     engine.dispose()
+    assert taken_over >= 1, "the kill landed between batches: no lease was taken over"
     assert final == {"sent": NOTICES}
     assert set(sent) == set(chats)
     assert [chat for chat, times in sent.items() if times != 1] == []
