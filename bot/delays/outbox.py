@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.store.delay_models import OutboxMessage
 
-WAITING = ("pending", "held")
+WAITING = ("pending",)
 FINAL = ("sent", "to_agent", "failed", "skipped")
 LEASE_SECONDS = 120
 
@@ -173,7 +173,7 @@ def postpone(
     status: str = "pending",
     count_attempt: bool = False,
 ) -> bool:
-    """Give the message back until `until` (quiet hours, a retry after a failure, held)."""
+    """Give the message back until `until` (quiet hours, a retry after a failure)."""
     assert status in WAITING
     message = _mine(session, message_id, token)
     if message is None:

@@ -17,6 +17,7 @@ from bot.store.delay_models import CarrierEvent, DelayEpisode
 from bot.store.models import Order, Shipment, ShipmentEvent
 
 OPEN_ORDER_STATUSES = ("paid", "processing", "shipped", "out_for_delivery", "delayed")
+CLOSED_ORDER_STATUSES = ("cancelled", "delivered", "returned")
 BATCH = 500
 
 
@@ -86,7 +87,7 @@ def check_orders(
         if not parcels:
             parcels = [(None, None)]
         for shipment_id, shipment in parcels:
-            if order.status == "cancelled" or (
+            if order.status in CLOSED_ORDER_STATUSES or (
                 shipment is not None and shipment.status == "delivered"
             ):
                 why = "cancelled" if order.status == "cancelled" else "delivered"

@@ -69,7 +69,7 @@ class OutboxMessage(Base):
     """A proactive message to send, written in the same transaction as what it announces.
 
     status: pending (waiting, maybe until `next_attempt_at`) → sent | to_agent | failed |
-    skipped; `held` waits for the customer's next web visit. A worker leases a row by setting
+    skipped, with the reason. A worker leases a row by setting
     `locked_by` / `locked_until`; a crashed worker's lease runs out and another takes it over.
     """
 

@@ -128,7 +128,7 @@ def wait_until_done(engine: Engine, count: int, timeout: float) -> dict[str, int
     deadline = time.monotonic() + timeout
     while True:
         found = statuses(engine)
-        waiting = found.get("pending", 0) + found.get("held", 0)
+        waiting = found.get("pending", 0)
         if waiting == 0 and sum(found.values()) >= count:
             return found
         if time.monotonic() > deadline:
