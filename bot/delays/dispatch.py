@@ -9,7 +9,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -133,6 +133,7 @@ class Dispatcher:
     channels: tuple[str, ...] = field(default_factory=enabled_channels)
     clock: Callable[[], dt.datetime] = utcnow
     sleep: Callable[[float], Any] = asyncio.sleep
+    _locks: dict[str, asyncio.Lock] = field(default_factory=dict, init=False, repr=False)
 
     async def run_once(self, *, limit: int = 0, only_id: int | None = None) -> dict[int, str]:
         """Dispatch what is due now; returns each leased message's resulting status."""
@@ -217,15 +218,30 @@ class Dispatcher:
             morning = policy.quiet_until(now)
             if morning is not None:
                 return await self._postpone(token, message.id, morning, "quiet hours")
-            sender = self.senders.get(channel, channel)
-            slot = await self.store.run(
-                lambda s: reserve_slot(
-                    s, sender=sender, per_second=policy.per_sender_per_second, now=now
+        paced = channel in PUSH_CHANNELS and policy.per_sender_per_second > 0
+        sender = self.senders.get(channel, channel)
+        # Paced: one send per sender at a time in this worker, each in its own slot, so the
+        # provider sees the rate even when Rasa is slow and would finish several at once.
+        async with self._sender_lock(sender) if paced else nullcontext():
+            if paced:
+                slot = await self.store.run(
+                    lambda s: reserve_slot(
+                        s, sender=sender, per_second=policy.per_sender_per_second, now=self.clock()
+                    )
                 )
-            )
-            wait = (slot - self.clock()).total_seconds()
-            if wait > 0:
-                await self.sleep(wait)
+                wait = (slot - self.clock()).total_seconds()
+                if wait > 0:
+                    await self.sleep(wait)
+            return await self._send(token, message, conversation, note)
+
+    def _sender_lock(self, sender: str) -> asyncio.Lock:
+        lock = self._locks.get(sender)
+        if lock is None:
+            lock = self._locks[sender] = asyncio.Lock()
+        return lock
+
+    async def _send(self, token: str, message: OutboxMessage, conversation: str, note: str) -> str:
+        channel = conversation.split(":", 1)[0]
         renewed_at = self.clock()
         still_mine = await self.store.run(
             lambda s: outbox.renew(
@@ -233,7 +249,7 @@ class Dispatcher:
                 message_id=message.id,
                 token=token,
                 now=renewed_at,
-                lease_seconds=policy.lease_seconds,
+                lease_seconds=self.policy.lease_seconds,
             )
         )
         if not still_mine:
