@@ -234,7 +234,7 @@ def main() -> None:
     ]
     for offset, (name, count, workers, pace) in enumerate(runs):
         with tempfile.TemporaryDirectory(prefix=f"klantreis-delays-{name}-") as tmp:
-            results[name] = one_run(Path(tmp), count, workers, pace, 2100 + offset * 10)
+            results[name] = one_run(Path(tmp), count, workers, pace, 2700 + offset * 10)
         print(name, json.dumps(results[name]), flush=True)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

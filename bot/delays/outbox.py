@@ -82,7 +82,7 @@ def claim(
 
     Commit right after, so other workers see the lease.
     """
-    token = f"{worker[:40]}:{secrets.token_hex(8)}"
+    token = f"{worker[-40:]}:{secrets.token_hex(8)}"  # the end keeps the pid
     due = (
         select(OutboxMessage.id)
         .where(

@@ -38,7 +38,7 @@ from tests.helpers.webchat import Tab
 
 pytestmark = pytest.mark.stack
 
-OFFSET = 1700
+OFFSET = 2500
 TEMPLATE = "HX" + "d" * 32
 SANNE = "+31612345678"  # C1001: service consent on WhatsApp
 TELEGRAM_CHAT = 7101

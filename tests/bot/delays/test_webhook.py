@@ -22,7 +22,7 @@ from tests.helpers.services import services_process
 from tests.helpers.stack import test_settings
 
 SECRET = "carrier-secret-for-tests"
-OFFSET = 1800
+OFFSET = 2600
 
 
 @dataclass
