@@ -95,6 +95,9 @@ def candidates(session: Session, *, customer_id: int, order: tuple[str, ...]) ->
             found.append(conversation)
     if found:
         return Candidates(tuple(found))
+    served = ", ".join(order)
     if consented_somewhere:
-        return Candidates((), "no reachable channel with consent for service messages")
-    return Candidates((), "no consent for service messages on any channel")
+        return Candidates(
+            (), f"no reachable channel with consent for service messages (served: {served})"
+        )
+    return Candidates((), f"no consent for service messages on any channel served ({served})")

@@ -13,7 +13,9 @@ def test_without_consent_nothing_is_reachable_and_the_reason_says_so(session: Se
     person = shop.customer(session, consents={"email": True})
     found = candidates(session, customer_id=person.id, order=("whatsapp", "telegram"))
     assert found.conversations == ()
-    assert found.reason == "no consent for service messages on any channel"
+    assert found.reason == (
+        "no consent for service messages on any channel served (whatsapp, telegram)"
+    )
 
 
 def test_whatsapp_with_consent_uses_the_number_on_file(session: Session) -> None:
@@ -27,7 +29,9 @@ def test_a_withdrawn_consent_is_honoured(session: Session) -> None:
     shop.identity(session, person, "web", "sessie-1")
     found = candidates(session, customer_id=person.id, order=ORDER)
     assert found.conversations == ()
-    assert found.reason == "no reachable channel with consent for service messages"
+    assert found.reason == (
+        "no reachable channel with consent for service messages (served: whatsapp, telegram, web)"
+    )
 
 
 def test_the_channel_the_customer_last_wrote_on_comes_first(session: Session) -> None:

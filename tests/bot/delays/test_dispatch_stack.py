@@ -187,7 +187,9 @@ def test_without_consent_nothing_is_sent_and_the_reason_is_kept(live: Live) -> N
 
     assert live.run(message_id) == "skipped"
 
-    assert live.row(message_id).reason == "no consent for service messages on any channel"
+    assert live.row(message_id).reason == (
+        "no consent for service messages on any channel served (whatsapp, telegram, web)"
+    )
     assert len(live.twilio.sent()) == before
 
 
