@@ -86,12 +86,22 @@ def _import(
 
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.delays.policy import load_delay_policy
+    from bot.delays.worker import scan_once
+    from bot.store.db import make_session_factory
+    from bot.store.units import Store
+
     _import(
         settings,
         Path(args.folder),
         dt.timedelta(days=args.shift_days),
         replace_history=args.replace_history,
     )
+    # Imported shipments and events go through the same delay rules as the carrier webhook.
+    report = scan_once(
+        Store(make_session_factory(_engine(settings))), load_delay_policy(settings.retailer_file)
+    )
+    _say(f"Delay scan: {report.line()}.")
 
 
 def demo_shift(folder: Path = DEMO_DIR, today: dt.date | None = None) -> dt.timedelta:
@@ -188,7 +198,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     # `kill` (SIGTERM) stops the bot as cleanly as Ctrl-C: the processes it started stop too.
     signal.signal(signal.SIGTERM, _interrupt)
     # A crashed process is restarted (bot/supervisor.py); the lines about it go here too.
-    with running_stack(settings, say=_say) as stack:
+    with running_stack(settings, say=_say, delays_worker=True) as stack:
         _say(
             "\nKlantreis is running.\n"
             f"  Demo shop with the chat widget: {stack.web_url}/\n"
@@ -283,29 +293,77 @@ def cmd_agent(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_notify(settings: Settings, args: argparse.Namespace) -> None:
+    """Through the outbox with a dedup key: running the same notify twice sends once."""
     import asyncio
 
-    from bot.services.console.live import LiveFeed
-    from bot.services.console.proactive import send_proactive
-    from bot.services.console.rasa_api import RasaApi, RasaUnavailable
-    from bot.settings import rasa_token
+    from bot.delays import outbox
+    from bot.delays.policy import load_delay_policy
+    from bot.delays.worker import build_dispatcher
+    from bot.store import identities
+    from bot.store.db import make_session_factory
+    from bot.store.models import utcnow
+    from bot.store.units import Store
+
+    if identities.split_conversation_id(args.conversation) is None:
+        raise CommandError(
+            f"{args.conversation!r} is not a channel conversation (web:, whatsapp:, telegram:)"
+        )
+    entities = dict(item.split("=", 1) for item in args.entity if "=" in item)
+    key = args.key or outbox.dedup_key_for(args.conversation, args.intent, entities)
+    store = Store(make_session_factory(_engine(settings)))
+    with store.unit() as session:
+        message, created = outbox.enqueue(
+            session,
+            dedup_key=key,
+            intent=args.intent,
+            entities=entities,
+            now=utcnow(),
+            conversation_id=args.conversation,
+        )
+        message_id, status = message.id, message.status
+    if not created and status in outbox.FINAL:
+        _say(f"Already done earlier ({status}, key {key}): nothing sent again.")
+        return
+    dispatcher = build_dispatcher(settings, store, load_delay_policy(settings.retailer_file))
+    results = asyncio.run(dispatcher.run_once(only_id=message_id))
+    outcome = results.get(message_id)
+    with store.unit() as session:
+        from bot.store.delay_models import OutboxMessage
+
+        final = session.get(OutboxMessage, message_id)
+        reason = final.reason if final else None
+    messages = {
+        "sent": "Sent to the customer.",
+        "to_agent": "An agent has this conversation: it went to them as a note.",
+        "skipped": f"Not sent: {reason}.",
+        "failed": f"Failed: {reason}.",
+        "pending": f"Queued (key {key}): {reason}; a delays worker sends it later.",
+        None: f"Queued (key {key}); another worker is sending it.",
+    }
+    _say(messages.get(outcome, f"Queued (key {key}): {outcome}."))
+    if outcome == "failed":
+        raise CommandError(f"the message could not be sent: {reason}")
+
+
+def cmd_delays(settings: Settings, args: argparse.Namespace) -> None:
+    """`delays scan` applies the rules once; `delays work` runs one outbox worker."""
+    import asyncio
+
+    from bot.delays.policy import load_delay_policy
+    from bot.delays.worker import scan_once, serve
     from bot.store.db import make_session_factory
     from bot.store.units import Store
 
-    entities = dict(item.split("=", 1) for item in args.entity if "=" in item)
-    store = Store(make_session_factory(_engine(settings)))
-    rasa = RasaApi(f"http://127.0.0.1:{settings.rasa_port}", rasa_token(settings))
-    try:
-        outcome = asyncio.run(
-            send_proactive(store, rasa, LiveFeed(store), args.conversation, args.intent, entities)
-        )
-    except (ValueError, RasaUnavailable) as exc:
-        raise CommandError(str(exc)) from None
-    _say(
-        "Sent to the customer."
-        if outcome == "sent"
-        else "An agent has this conversation: it went to them as a note."
-    )
+    if args.action == "scan":
+        store = Store(make_session_factory(_engine(settings)))
+        report = scan_once(store, load_delay_policy(settings.retailer_file))
+        _say(f"Delay scan: {report.line()}.")
+        return
+    _engine(settings)  # the schema must be current before a worker starts
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    asyncio.run(serve(settings, with_scan=args.scan))
 
 
 COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] = {
@@ -319,6 +377,7 @@ COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] 
     "shell": (cmd_shell, "chat with the bot in the terminal (rasa shell)"),
     "agent": (cmd_agent, "agent-console accounts: add, list, disable"),
     "notify": (cmd_notify, "send a proactive message (an intent) into a channel conversation"),
+    "delays": (cmd_delays, "delivery delays: `scan` once, or `work` (an outbox worker)"),
 }
 
 
@@ -345,6 +404,12 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("conversation", help="e.g. whatsapp:+31612345678 or web:<id>")
             command.add_argument("intent", help="the intent to trigger, e.g. greet")
             command.add_argument("--entity", action="append", default=[], help="name=value")
+            command.add_argument(
+                "--key", default="", help="dedup key (default: from conversation, intent, entities)"
+            )
+        if name == "delays":
+            command.add_argument("action", choices=("scan", "work"))
+            command.add_argument("--scan", action="store_true", help="work: also scan periodically")
         if name == "run":
             command.add_argument("--no-demo", action="store_true", help="do not load demo data")
         if name == "serve":

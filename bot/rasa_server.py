@@ -13,10 +13,14 @@ spending about a third of its busy time on two things that give the same answer 
   per schema; the response is still validated in full and a bad one still raises ValidationError.
 * `all_subclasses(Event)` for every event it deserialises: a recursive walk over the class tree.
   The event classes are all defined at import, so the list is memoised per class.
+
+And one fix: a triggered intent (`/trigger_intent`) runs to the end even when its caller hangs
+up, so a proactive notice is never sent without being saved in the tracker (docs/delays.md).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from functools import lru_cache
@@ -89,6 +93,26 @@ def _install_security_headers() -> None:
     run.configure_app = configure_app
 
 
+def _install_whole_triggered_turns() -> None:
+    """Sanic cancels a request's handler when the client disconnects. For `trigger_intent`
+    that can cut a turn in half: the channel has sent the messages, the tracker is not saved,
+    and the caller's retry (the outbox worker was killed) would send them again. So the turn
+    is shielded and finished, inside the conversation's lock, before the cancel goes on."""
+    from rasa.core.processor import MessageProcessor
+
+    original = MessageProcessor.trigger_external_user_uttered
+
+    async def trigger_external_user_uttered(self: Any, *args: Any, **kwargs: Any) -> None:
+        task = asyncio.ensure_future(original(self, *args, **kwargs))
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            await asyncio.wait({task})
+            raise
+
+    MessageProcessor.trigger_external_user_uttered = trigger_external_user_uttered  # type: ignore[method-assign]
+
+
 def install() -> None:
     from bot import action_fallback
 
@@ -97,6 +121,7 @@ def install() -> None:
     _install_sturdy_tracker_engine()
     _install_security_headers()
     action_fallback.install()
+    _install_whole_triggered_turns()
 
 
 def main() -> None:

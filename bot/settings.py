@@ -113,6 +113,9 @@ class Settings:
     token_key: str = field(default="", repr=False)
     rasa_token: str = field(default="", repr=False)
     agent_password: str = field(default="", repr=False)
+    # The secret carriers sign their webhooks with; no generated fallback, as the carrier must be
+    # told the same secret (none: the carrier webhook is off).
+    carrier_secret: str = field(default="", repr=False)
     twilio: TwilioSettings = field(default_factory=TwilioSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
 
@@ -160,6 +163,7 @@ class Settings:
             token_key=env.get("KLANTREIS_TOKEN_KEY", ""),
             rasa_token=env.get("KLANTREIS_RASA_TOKEN", ""),
             agent_password=env.get("KLANTREIS_AGENT_PASSWORD", ""),
+            carrier_secret=env.get("KLANTREIS_CARRIER_SECRET", ""),
             twilio=TwilioSettings.from_env(env),
             telegram=TelegramSettings.from_env(env),
         )

@@ -204,11 +204,14 @@ def running_stack(
     extra_env: dict[str, str] | None = None,
     say: Callable[[str], None] | None = None,
     max_startup_failures: int = MAX_STARTUP_FAILURES,
+    delays_worker: bool = False,
 ) -> Iterator[Stack]:
     """Start the action server, the web services and Rasa under a supervisor; stop all on exit.
 
     A child that crashes is restarted with backoff (bot/supervisor.py). `extra_env` reaches the
     child processes only (channel secrets and API bases in tests).
+    `delays_worker` also supervises the outbox worker with the periodic delay scan (klantreis
+    run).
     """
     env = child_env(settings, extra_env)
     specs = child_specs(settings, env, model)
@@ -227,6 +230,16 @@ def running_stack(
                 "Klantreis that is still running. Stop it, or set "
                 f"{variable} to a free port."
             )
+    if delays_worker:
+        specs.append(
+            ChildSpec(
+                "The delay worker",
+                [sys.executable, "-m", "bot.delays", "--scan"],
+                settings.runtime_dir / "logs" / "delays.log",
+                "",  # no HTTP side: running is ready
+                "Check DATABASE_URL and the delays section of the retailer file.",
+            )
+        )
     supervisor = Supervisor(
         specs,
         env,

@@ -78,7 +78,7 @@ class ChildSpec:
     name: str  # for people: "the Rasa server"
     command: list[str]
     log: Path
-    health_url: str
+    health_url: str  # empty: a process with no HTTP side, ready once it runs
     hint: str = ""  # what to check when it cannot start
 
 
@@ -196,7 +196,9 @@ class Supervisor:
                 code = process.poll()
                 if code is not None:
                     self._crashed(child, code, now)
-                elif not child.healthy and answers(child.spec.health_url):
+                elif not child.healthy and (
+                    not child.spec.health_url or answers(child.spec.health_url)
+                ):
                     child.healthy = True
                     child.startup_failures = 0
                     if child.restarts:

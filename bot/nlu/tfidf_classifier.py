@@ -77,7 +77,13 @@ class TfidfIntentClassifier(PickledPipeline, IntentClassifier):
         return {"C": 100.0, "word_ngrams": [1, 2], "char_ngrams": [2, 5], "ranking_length": 10}
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        # EXTERNAL_ intents are triggered by our own processes, never typed: their examples
+        # only satisfy `rasa data validate` and must not teach the classifier anything.
+        examples = [
+            m
+            for m in training_data.intent_examples
+            if m.get(TEXT) and not str(m.get(INTENT)).startswith("EXTERNAL_")
+        ]
         self.pipeline = build_pipeline(self.config).fit(
             [m.get(TEXT)[:MAX_CHARS] for m in examples], [m.get(INTENT) for m in examples]
         )

@@ -9,6 +9,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import security_headers
+from bot.delays.policy import load_delay_policy
+from bot.services.carrier import carrier_blueprint
 from bot.services.console.api import console_blueprint
 from bot.services.console.expiry import run_expiry
 from bot.services.console.live import LiveFeed
@@ -37,6 +39,10 @@ def create_app(settings: Settings, name: str = "klantreis_services") -> Sanic:
             secure_cookies=settings.secure_cookies,
             template_configured=bool(settings.twilio.content_sid),
         )
+    )
+
+    app.blueprint(
+        carrier_blueprint(store, load_delay_policy(settings.retailer_file), settings.carrier_secret)
     )
 
     @app.route("/health", methods=["GET"])

@@ -502,3 +502,7 @@ CATEGORIES = (
     "care",
     "accessories",
 )
+
+
+# The delay-announcement tables share this metadata (imported last: they build on the above).
+from bot.store import delay_models as _delay_models  # noqa: E402, F401

@@ -18,6 +18,7 @@ Protocol (what existing Rasa widgets speak, plus three extra events they ignore)
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -31,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from bot import tokens
 from bot.ratelimit import RateLimiter
-from bot.settings import PROJECT_ROOT, Settings, token_key
+from bot.settings import PROJECT_ROOT, Settings, rasa_token, token_key
 from bot.store import identities, timeline
 from bot.store.models import ChannelIdentity, Customer
 from connectors.base import ChannelStore, Inbound, StoreBackedChannel
@@ -128,6 +129,16 @@ class WebChatInput(StoreBackedChannel, InputChannel):
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @blueprint.route("/presence/<session_id:str>", methods=["GET"])
+        async def presence(request: Request, session_id: str) -> HTTPResponse:
+            """Whether a tab of this web session is open (the delay worker asks, with Rasa's
+            token: presence lives in this process only)."""
+            expected = rasa_token(Settings.from_env())
+            given = request.args.get("token") or ""
+            if not hmac.compare_digest(given.encode(), expected.encode()):
+                return response.json({"error": "unauthorised"}, status=401)
+            return response.json({"online": self.presence.online(session_id)})
 
         @blueprint.route("/static/<name:str>", methods=["GET"])
         async def static(_: Request, name: str) -> HTTPResponse:

@@ -1,0 +1,245 @@
+"""Delay fan-out: N late orders found by the scan and announced through Rasa by the outbox
+workers, recorded in Rasa's trackers; the fake Telegram API answers unthrottled.
+
+Runs the real stack (Rasa, action server; SQLite for the store and the tracker store) and
+`python -m bot.delays` workers as processes. Reports the rate with one and with two workers,
+and a separate paced run that must hold 10 messages a second per sender.
+Usage: python bench/delays_bench.py [OUT_JSON] [--orders N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import insert, text  # noqa: E402
+
+from bot.delays.policy import load_delay_policy  # noqa: E402
+from bot.delays.scan import scan  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from bot.stack import running_stack  # noqa: E402
+from bot.store import migrate  # noqa: E402
+from bot.store.db import make_engine, make_session_factory  # noqa: E402
+from bot.store.models import (  # noqa: E402
+    ChannelIdentity,
+    Consent,
+    Customer,
+    Order,
+    Shipment,
+    ShipmentEvent,
+    utcnow,
+)
+from tests.helpers.fake_telegram import FakeTelegram  # noqa: E402
+from tests.helpers.fanout import (  # noqa: E402
+    retailer_file,
+    start_worker,
+    stop_worker,
+    wait_until_done,
+)
+from tests.helpers.stack import PORT_SHIFT  # noqa: E402
+
+FIRST_CHAT = 800_000
+
+
+def seed(database_url: str, count: int) -> list[int]:
+    """`count` customers on Telegram (service consent), each with one parcel running late."""
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    now = utcnow()
+    today = now.date()
+    chats = [FIRST_CHAT + n for n in range(count)]
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Customer),
+            [
+                {
+                    "id": n + 1,
+                    "customer_ref": f"B{chat}",
+                    "first_name": "Klant",
+                    "language": "nl",
+                    "is_anonymous": False,
+                    "created_at": now,
+                }
+                for n, chat in enumerate(chats)
+            ],
+        )
+        connection.execute(
+            insert(Consent),
+            [
+                {
+                    "customer_id": n + 1,
+                    "purpose": "service",
+                    "channel": "telegram",
+                    "granted": True,
+                    "recorded_at": now,
+                }
+                for n in range(count)
+            ],
+        )
+        connection.execute(
+            insert(ChannelIdentity),
+            [
+                {
+                    "channel": "telegram",
+                    "external_id": str(chat),
+                    "customer_id": n + 1,
+                    "verified": True,
+                    "verified_at": now,
+                    "verification_method": "bench",
+                    "created_at": now,
+                }
+                for n, chat in enumerate(chats)
+            ],
+        )
+        connection.execute(
+            insert(Order),
+            [
+                {
+                    "id": n + 1,
+                    "order_number": f"B{chat}",
+                    "customer_id": n + 1,
+                    "placed_at": now - dt.timedelta(days=3),
+                    "status": "shipped",
+                }
+                for n, chat in enumerate(chats)
+            ],
+        )
+        connection.execute(
+            insert(Shipment),
+            [
+                {
+                    "id": n + 1,
+                    "order_id": n + 1,
+                    "carrier": "postnl",
+                    "tracking_code": f"3SBENCH{chat}",
+                    "status": "in_transit",
+                    "promised_date": today + dt.timedelta(days=1),
+                    "eta": today + dt.timedelta(days=3),
+                    "shipped_at": now - dt.timedelta(days=2),
+                }
+                for n, chat in enumerate(chats)
+            ],
+        )
+        connection.execute(
+            insert(ShipmentEvent),
+            [
+                {"shipment_id": n + 1, "at": now - dt.timedelta(hours=2), "status": "in_transit"}
+                for n in range(count)
+            ],
+        )
+    engine.dispose()
+    return chats
+
+
+def one_run(folder: Path, count: int, workers: int, pace: float, offset: int) -> dict[str, Any]:
+    url = f"sqlite:///{folder / 'bench.db'}"
+    chats = seed(url, count)
+    settings = Settings(
+        runtime_dir=folder / "runtime",
+        database_url=url,
+        rasa_port=5105 + offset + PORT_SHIFT,
+        action_port=5155 + offset + PORT_SHIFT,
+        web_port=8100 + offset + PORT_SHIFT,
+    )
+    retailer = retailer_file(folder, per_sender_per_second=pace, batch_size=25, lease_seconds=120)
+    engine = make_engine(url)
+    started = time.perf_counter()
+    with make_session_factory(engine)() as session, session.begin():
+        report = scan(session, now=utcnow(), policy=load_delay_policy(retailer))
+    scan_s = time.perf_counter() - started
+    result: dict[str, Any] = {
+        "orders": count,
+        "workers": workers,
+        "pace_per_s": pace,
+        "scan_s": round(scan_s, 2),
+        "found": report.counts,
+    }
+    with FakeTelegram() as telegram:
+        for chat in chats:
+            telegram.add_chat(chat)
+        env = {
+            "TELEGRAM_BOT_TOKEN": telegram.token,
+            "TELEGRAM_WEBHOOK_SECRET": "bench-secret",
+            "TELEGRAM_MODE": "webhook",
+            "TELEGRAM_API_BASE": telegram.base_url,
+        }
+        with running_stack(settings, extra_env=env):
+            logs = settings.runtime_dir / "logs"
+            started = time.perf_counter()
+            procs = [
+                start_worker(settings, retailer, logs / f"worker-{n}.log", env)
+                for n in range(workers)
+            ]
+            try:
+                final = wait_until_done(engine, count, timeout=1800)
+            finally:
+                for process in procs:
+                    stop_worker(process)
+            elapsed = time.perf_counter() - started
+            settle = time.monotonic() + 15  # the channel may still be posting the last ones
+            while len(telegram.calls_to("sendMessage")) < count and time.monotonic() < settle:
+                time.sleep(0.2)
+        sends = sorted(call.at for call in telegram.calls if call.method == "sendMessage")
+    with engine.connect() as connection:
+        recorded = connection.execute(
+            text(
+                "SELECT COUNT(DISTINCT sender_id) FROM events "
+                "WHERE type_name = 'user' AND intent_name = 'EXTERNAL_delivery_delayed'"
+            )
+        ).scalar_one()
+    engine.dispose()
+    busiest = (
+        max(
+            (sum(1 for t in sends[i:] if t - start < 1.0) for i, start in enumerate(sends)),
+            default=0,
+        )
+        if len(sends) <= 5000
+        else None
+    )
+    result.update(
+        outbox=final,
+        seconds=round(elapsed, 1),
+        per_second=round(count / elapsed, 1),
+        telegram_messages=len(sends),
+        distinct_chats=len(
+            {c.params.get("chat_id") for c in telegram.calls if c.method == "sendMessage"}
+        ),
+        trackers_with_notice=recorded,
+        busiest_second=busiest,
+        send_span_s=round(sends[-1] - sends[0], 1) if sends else 0,
+    )
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", nargs="?", default=str(ROOT / "bench" / "results" / "delays.json"))
+    parser.add_argument("--orders", type=int, default=10_000)
+    parser.add_argument("--paced", type=int, default=300)
+    args = parser.parse_args()
+    results: dict[str, Any] = {"date": dt.date.today().isoformat()}
+    runs = [
+        ("one_worker", args.orders, 1, 0),
+        ("two_workers", args.orders, 2, 0),
+        ("paced_two_workers", args.paced, 2, 10),
+    ]
+    for offset, (name, count, workers, pace) in enumerate(runs):
+        with tempfile.TemporaryDirectory(prefix=f"klantreis-delays-{name}-") as tmp:
+            results[name] = one_run(Path(tmp), count, workers, pace, 2700 + offset * 10)
+        print(name, json.dumps(results[name]), flush=True)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

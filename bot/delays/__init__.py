@@ -1,0 +1,1 @@
+"""Proactive delivery-delay announcements: detect a delay once, announce it exactly once."""

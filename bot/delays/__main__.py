@@ -1,0 +1,3 @@
+from bot.delays.worker import main
+
+main()
