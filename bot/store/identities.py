@@ -16,7 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.language import LANGUAGES, supported
+from bot.store.delay_models import OutboxMessage
 from bot.store.models import (
+    AnnouncedNotice,
     ChannelIdentity,
     Consent,
     ContactMessage,
@@ -29,7 +31,15 @@ from bot.store.models import (
 
 CHANNELS = ("web", "whatsapp", "telegram")
 # Every row that belongs to a customer moves on a merge (consents are reconciled instead).
-MOVED_ON_MERGE = (ChannelIdentity, Order, ContactMessage, Handoff, SurveyAnswer)
+MOVED_ON_MERGE = (
+    ChannelIdentity,
+    Order,
+    ContactMessage,
+    Handoff,
+    SurveyAnswer,
+    OutboxMessage,
+    AnnouncedNotice,
+)
 
 
 @dataclass(frozen=True)
