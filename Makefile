@@ -46,7 +46,7 @@ shell: setup ## chat in the terminal (needs a trained model: make train)
 bench: setup ## benchmarks: import speed, chat latency, training time (writes bench/results/)
 	@bash bench/run.sh
 
-nlu-eval: setup ## 5-fold cross-validation of the NLU (slow: ~15 min), summary in docs/
+nlu-eval: setup ## NLU on public real data, held-out, challenge sets, 5-fold CV (slow), summary in docs/
 	@bash scripts/nlu_eval.sh
 
 lock: ## re-pin requirements.lock from the current .venv

@@ -9,6 +9,7 @@ Usage: python bench/latency_bench.py [OUT_JSON]
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -24,6 +25,8 @@ from bot.settings import Settings  # noqa: E402
 from bot.stack import bin_path, child_env, running_stack, wait_for  # noqa: E402
 
 CONVERSATIONS = 30
+# Checkouts sharing a machine shift their ports as the tests do (tests/helpers/stack.py).
+SHIFT = int(os.environ.get("KLANTREIS_TEST_PORT_SHIFT", "0"))
 KLANTREIS_SCRIPT = [
     "hoi",
     "wat kost de Veloce Aero 3?",
@@ -76,8 +79,8 @@ def main() -> None:
         settings = Settings(
             runtime_dir=tmp / "runtime",
             database_url=f"sqlite:///{tmp}/bench.db",
-            rasa_port=5205,
-            action_port=5255,
+            rasa_port=5205 + SHIFT,
+            action_port=5255 + SHIFT,
             models_dir=tmp / "models",
         )
         env = child_env(settings)
@@ -111,7 +114,7 @@ def main() -> None:
         print("rasa init training", results["rasa_init_train_s"], "s", flush=True)
         log = (tmp / "rasa_init.log").open("wb")
         server = subprocess.Popen(
-            [rasa, "run", "--enable-api", "--port", "5305"],
+            [rasa, "run", "--enable-api", "--port", str(5305 + SHIFT)],
             cwd=init_dir,
             env=env,
             stdout=log,
@@ -119,10 +122,14 @@ def main() -> None:
         )
         try:
             wait_for(
-                "http://127.0.0.1:5305/status", server, 180, tmp / "rasa_init.log", "rasa init"
+                f"http://127.0.0.1:{5305 + SHIFT}/status",
+                server,
+                180,
+                tmp / "rasa_init.log",
+                "rasa init",
             )
             results["rasa_init"] = measure(
-                "http://127.0.0.1:5305/webhooks/rest/webhook", RASA_INIT_SCRIPT, "r"
+                f"http://127.0.0.1:{5305 + SHIFT}/webhooks/rest/webhook", RASA_INIT_SCRIPT, "r"
             )
         finally:
             server.terminate()

@@ -97,11 +97,16 @@ def tally(stats: Counter, gold: str, intent: str, retrieval: str | None) -> bool
     return correct
 
 
-def figures(stats: Counter) -> dict[str, float | int]:
+def share(part: int, whole: int) -> float | None:
+    """part/whole rounded for a summary; None when there is nothing to count."""
+    return round(part / whole, 4) if whole else None
+
+
+def figures(stats: Counter) -> dict[str, float | int | None]:
     return {
-        "in_scope_accuracy": round(stats["in_correct"] / stats["in_total"], 4),
+        "in_scope_accuracy": share(stats["in_correct"], stats["in_total"]),
         "in_scope_examples": stats["in_total"],
-        "out_of_scope_rejected": round(stats["oos_rejected"] / stats["oos_total"], 4),
+        "out_of_scope_rejected": share(stats["oos_rejected"], stats["oos_total"]),
         "out_of_scope_examples": stats["oos_total"],
     }
 

@@ -17,6 +17,7 @@ import asyncio
 import logging
 from collections import OrderedDict
 from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any
 
 from rasa.core.actions.action import (
@@ -31,6 +32,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
 from bot.language import LANGUAGES, supported
+from bot.settings import Settings
+from bot.store.db import make_engine, make_session_factory
+from bot.store.units import Store
 from bot.texts import catalogue, render
 
 logger = logging.getLogger(__name__)
@@ -69,14 +73,18 @@ def already_apologised(tracker: DialogueStateTracker) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _store() -> Store:
+    return Store(make_session_factory(make_engine(Settings.from_env().database_url)))
+
+
 def _store_language(conversation_id: str) -> str | None:
     from bot.store import identities
-    from connectors.base import default_store
 
     parts = identities.split_conversation_id(conversation_id)
     if parts is None:
         return None
-    with default_store().unit() as session:
+    with _store().unit() as session:
         identity = identities.find_identity(session, *parts)
         if identity is None:
             return None

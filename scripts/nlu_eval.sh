@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# NLU evaluation: held-out per-language figures, the challenge sets, then Rasa's 5-fold cross-validation.
-# Slow (seven trainings); results go to bench/results/nlu*/. Summaries belong in docs/nlu-evaluation.md.
+# NLU evaluation: public real-world utterances (the measure), held-out per-language figures, the
+# challenge sets, then Rasa's 5-fold cross-validation.
+# Slow (eight trainings); results go to bench/results/nlu*/. Summaries belong in docs/nlu-evaluation.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+echo "==> Public real-world utterances, bench/realdata (one training)"
+$BIN/python bench/nlu_realdata.py bench/results/nlu-real
 echo "==> Held-out evaluation per language (one training)"
 $BIN/python bench/nlu_by_language.py bench/results/nlu
 echo "==> Challenge sets written apart from the training data (one training)"

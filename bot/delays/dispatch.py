@@ -24,6 +24,7 @@ from bot.delays.policy import CHANNEL_ORDER, DelayPolicy
 from bot.services.console.live import LiveFeed
 from bot.services.console.proactive import send_proactive
 from bot.services.console.rasa_api import RasaApi, RasaUnavailable
+from bot.settings import Settings, inherited_environment
 from bot.store import identities
 from bot.store.delay_models import DelayEpisode, OutboxMessage
 from bot.store.models import Consent, Order, utcnow
@@ -72,11 +73,12 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def default_senders(environ: dict[str, str] | None = None) -> dict[str, str]:
-    env = os.environ if environ is None else environ
+def default_senders(settings: Settings | None = None) -> dict[str, str]:
+    """One pacing key per provider sender: the WhatsApp number, the Telegram bot."""
+    settings = settings or Settings.from_env()
     return {
-        "whatsapp": "whatsapp:" + (env.get("TWILIO_WHATSAPP_FROM") or "default"),
-        "telegram": "telegram:" + (env.get("TELEGRAM_BOT_TOKEN", "").split(":", 1)[0] or "bot"),
+        "whatsapp": "whatsapp:" + (settings.twilio.whatsapp_from or "default"),
+        "telegram": "telegram:" + (settings.telegram.bot_token.split(":", 1)[0] or "bot"),
     }
 
 
@@ -85,7 +87,7 @@ def enabled_channels(environ: dict[str, str] | None = None) -> tuple[str, ...]:
     for WhatsApp on an installation without Twilio would reach nobody."""
     from bot.rasa_config import credentials
 
-    env = dict(os.environ if environ is None else environ)
+    env = inherited_environment() if environ is None else dict(environ)
     names = " ".join(credentials(env)).lower()
     return tuple(c for c in CHANNEL_ORDER if ("webchat" if c == "web" else c) in names)
 

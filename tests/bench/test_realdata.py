@@ -1,0 +1,53 @@
+"""The public evaluation data: sourced, licensed, on the intent contract, and never trained on."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+FILES = sorted((ROOT / "bench" / "realdata").glob("*.yml"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from nlu_by_language import load_examples  # noqa: E402
+
+from tests.bench.test_challenge_sets import CONTRACT, normalised  # noqa: E402
+
+# refund_status is part of the contract from issue #11 on; its training data comes with it.
+LABELS = CONTRACT | {"refund_status"}
+
+
+def test_there_is_public_data() -> None:
+    assert FILES
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_file_names_its_source_licence_and_split(path: Path) -> None:
+    header = path.read_text(encoding="utf-8").split("\n\n")[0].lower()
+    assert "source:" in header
+    assert "licence:" in header
+    assert "test" in header  # says that no test split is used
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_file_uses_the_intent_contract_and_has_no_duplicates(path: Path) -> None:
+    labels = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert set(labels) <= LABELS
+    texts = [normalised(text) for examples in labels.values() for text in examples]
+    assert all(texts)
+    assert len(texts) == len(set(texts))
+
+
+def test_no_evaluation_message_was_copied_into_the_training_data() -> None:
+    """Short common phrasings ("thanks for your help") occur in both by chance; nothing longer."""
+    trained_on = {normalised(text) for text, _, _ in load_examples()}
+    shared = {
+        normalised(text)
+        for path in FILES
+        for examples in yaml.safe_load(path.read_text(encoding="utf-8")).values()
+        for text in examples
+    } & trained_on
+    assert all(len(text.split()) <= 5 for text in shared), shared
