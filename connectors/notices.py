@@ -11,6 +11,10 @@ NOTICES: dict[str, dict[str, str]] = {
         "nl": "Dat bericht is te lang voor mij. Kun je je vraag wat korter opschrijven?",
         "en": "That message is too long for me. Could you put your question more briefly?",
     },
+    "try_again": {
+        "nl": "Sorry, daar ging bij mij iets mis. Probeer het over een momentje nog eens.",
+        "en": "Sorry, something went wrong on my side. Please try again in a moment.",
+    },
     "slow_down": {
         "nl": "Je stuurt veel berichten tegelijk. Ik lees ze allemaal; geef me even een momentje.",
         "en": "You're sending a lot of messages at once. I'm reading them all; give me a moment.",

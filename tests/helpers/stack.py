@@ -15,7 +15,6 @@ import pytest
 from bot.settings import Settings
 from bot.stack import Stack, StackError, latest_model, running_stack
 
-
 # Several checkouts on one machine (worktrees) run their suites side by side: each sets its own
 # KLANTREIS_TEST_PORT_SHIFT so that their real processes do not fight over ports.
 PORT_SHIFT = int(os.environ.get("KLANTREIS_TEST_PORT_SHIFT", "0"))
