@@ -21,6 +21,8 @@ Parser = Callable[[Any, dt.timedelta], Any]
 
 def text(max_len: int = 200) -> Parser:
     def parse(value: Any, _shift: dt.timedelta) -> str:
+        if isinstance(value, (dict, list)):
+            raise FieldError("must be text, not a list or mapping")
         result = str(value).strip()
         if len(result) > max_len:
             raise FieldError(f"longer than {max_len} characters")

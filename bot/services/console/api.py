@@ -16,6 +16,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import validation
 from bot.handoff import agents, queue
 from bot.services.console.auth import (
     LOGIN_CSRF_COOKIE,
@@ -81,6 +82,17 @@ ERRORS = {
 }
 
 
+def valid_credentials(username: str, password: str) -> bool:
+    """A log-in that could be right: valid Unicode without control characters."""
+    try:
+        return (
+            validation.clean_text(username, max_length=64) == username
+            and validation.clean_text(password, max_length=1024) == password
+        )
+    except validation.Invalid:
+        return False
+
+
 def error(key: str, agent: Agent, status: int) -> HTTPResponse:
     language = agent.language if agent.language in ("nl", "en") else "nl"
     return response.json({"error": key, "message": ERRORS[key][language]}, status=status)
@@ -134,6 +146,18 @@ def console_blueprint(
     bp = Blueprint("agent_console", url_prefix="/agent")
     login_limiter = RateLimiter(burst=5, per_second=5 / 60)
     guard = require_agent(store)
+
+    @bp.on_request
+    async def known_ids(request: Request) -> HTTPResponse | None:
+        """An id in the path that no row can have is not found, before any query overflows."""
+        handoff_id = (request.match_info or {}).get("handoff_id")
+        if handoff_id is not None:
+            try:
+                validation.record_id(handoff_id)
+            except validation.Invalid:
+                return response.json({"error": "not_found"}, status=404)
+        return None
+
     supervisor = require_agent(store, role="supervisor")
 
     async def page(name: str) -> HTTPResponse:
@@ -173,7 +197,7 @@ def console_blueprint(
         username, password = body.get("username"), body.get("password")
         if not isinstance(username, str) or not isinstance(password, str):
             return response.json({"error": "invalid"}, status=400)
-        if len(username) > 64 or len(password) > 1024:
+        if len(username) > 64 or len(password) > 1024 or not valid_credentials(username, password):
             return response.json({"error": "invalid"}, status=401)
         key = f"{request.remote_addr or request.ip}:{username.strip().lower()}"
         if login_limiter.exhausted(key):  # only failed attempts count
@@ -331,9 +355,10 @@ def console_blueprint(
     @supervisor
     async def assign(request: Request, handoff_id: int) -> HTTPResponse:
         body = request.json if isinstance(request.json, dict) else {}
-        target = body.get("agent_id")
-        if not isinstance(target, int):
-            return response.json({"error": "agent_id is required"}, status=400)
+        try:
+            target = validation.record_id(body.get("agent_id"), field="agent_id")
+        except validation.Invalid as exc:
+            return response.json({"error": str(exc)}, status=400)
 
         def work(session: Session) -> str | None:
             handoff = session.get(Handoff, handoff_id)
@@ -364,7 +389,9 @@ def console_blueprint(
         text = body.get("text")
         if not isinstance(text, str) or not text.strip():
             return error("empty", request.ctx.agent, 400)
-        if len(text) > MAX_REPLY:
+        try:
+            text = validation.clean_text(text, max_length=MAX_REPLY)
+        except validation.Invalid:
             return error("too_long", request.ctx.agent, 400)
         me_agent: Agent = request.ctx.agent
 
@@ -409,8 +436,11 @@ def console_blueprint(
     @guard
     async def note(request: Request, handoff_id: int) -> HTTPResponse:
         body = request.json if isinstance(request.json, dict) else {}
-        text = body.get("text")
-        if not isinstance(text, str) or not text.strip() or len(text) > MAX_REPLY:
+        try:
+            text = validation.clean_text(body.get("text"), max_length=MAX_REPLY)
+        except validation.Invalid:
+            return error("invalid", request.ctx.agent, 400)
+        if not text.strip():
             return error("invalid", request.ctx.agent, 400)
         agent_id = request.ctx.agent.id
 
