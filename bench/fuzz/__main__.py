@@ -11,6 +11,7 @@ import argparse
 import json
 import platform
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -30,6 +31,8 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the 10,000")
     parser.add_argument("--out", type=Path, default=Path("bench/results/fuzz.json"))
     args = parser.parse_args()
+    # Stopped from outside: still stop the bot's processes (running_stack's finally).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     counts = {name: max(1, round(n * args.scale)) for name, n in FULL.items()}
     tmp = Path(tempfile.mkdtemp(prefix="klantreis-fuzz-"))
     if True:  # the folder stays when something gave way, for its logs

@@ -10,7 +10,6 @@ can check afterwards that a refusal wrote nothing.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -254,35 +253,58 @@ async def fuzz_console(target: Target, inputs: Inputs, count: int, tally: Tally)
 
 
 WEB_EVENTS = ["user_uttered", "session_request", "user_uttered", "klantreis_x", "message"]
+HANDLED = ("user_uttered", "session_request")
+MAX_SOCKET_BYTES = 64 * 1024  # connectors.webchat: a larger packet closes the connection
 
 
 async def fuzz_webchat(target: Target, inputs: Inputs, count: int, tally: Tally) -> None:
-    """socket.io events in batches per client. The socket.io layer answers no event with a
-    status of its own, so after each batch a fresh client must still get a session confirmed.
-    A packet over the size limit makes the server close that client's connection: counted as
-    a refusal, and the batch goes on with a new client."""
-    numbers = itertools.count()
-    batch = 40
-    while tally.sent < count:
+    """socket.io events, a few clients at a time. Events we handle are sent with an ack
+    request: python-socketio acknowledges only once the handler returned, so a handler that
+    crashed shows up as no answer. Events nobody handles get no ack; afterwards a fresh
+    client must still get a session confirmed. A packet over the size limit makes the server
+    close that connection: a refusal, and the next event gets a new client."""
+    numbers = iter(range(count))
+
+    async def worker() -> None:
         client = await _connected(target)
-        for _ in range(min(batch, count - tally.sent)):
-            i = next(numbers)
-            event = inputs.pick(WEB_EVENTS)
-            if not client.connected:
-                tally.statuses["connections closed by the server"] += 1
-                await client.disconnect()
-                client = await _connected(target)
-            try:
-                await client.emit(event, _webchat_payload(inputs, event, i))
-                tally.record("sent", event)
-            except socketio.exceptions.SocketIOError:
-                tally.record("refused: connection closed", event)
-        await asyncio.sleep(0.2)
-        await client.disconnect()
-        if await _session_confirmed(target):
-            tally.statuses["batches, then a session confirmed"] += 1
-        else:
-            tally.record("no answer", "web chat: no session confirmed after a batch")
+        try:
+            for i in numbers:
+                if not client.connected:
+                    await client.disconnect()
+                    client = await _connected(target)
+                event = inputs.pick(WEB_EVENTS)
+                data = _webchat_payload(inputs, event, i)
+                size = len(json.dumps(data))
+                try:
+                    if size > MAX_SOCKET_BYTES:
+                        await client.emit(event, data)
+                        tally.record("refused: too large" if await _closed(client) else "sent")
+                    elif event in HANDLED:
+                        await client.call(event, data, timeout=TIMEOUT)
+                        tally.record("acknowledged")
+                    else:
+                        await client.emit(event, data)
+                        tally.record("sent (not handled)")
+                except socketio.exceptions.TimeoutError:
+                    tally.record("no answer", f"{event} {json.dumps(data)[:200]}")
+                except socketio.exceptions.SocketIOError:
+                    tally.record("refused: connection closed", event)
+        finally:
+            await client.disconnect()
+
+    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    if await _session_confirmed(target):
+        tally.statuses["then a session confirmed"] += 1
+    else:
+        tally.record("no answer", "web chat: no session confirmed afterwards")
+
+
+async def _closed(client: socketio.AsyncClient, seconds: float = 10) -> bool:
+    for _ in range(int(seconds * 10)):
+        if not client.connected:
+            return True
+        await asyncio.sleep(0.1)
+    return False
 
 
 async def _connected(target: Target) -> socketio.AsyncClient:

@@ -104,6 +104,8 @@ def _read_yaml(path: Path) -> Iterator[tuple[int, Row]]:
             data = loader.construct_mapping(item, deep=True)
             record = {str(k): (None if v == "" else v) for k, v in data.items()}
             yield line, checked(record, path, line)
+    except RecursionError:
+        raise ImportRowError(path, 1, "nested too deeply") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise ImportRowError(

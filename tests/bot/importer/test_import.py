@@ -237,3 +237,32 @@ def test_a_yaml_record_that_refers_to_itself_is_refused_not_looped(
     )
     with pytest.raises(ImportRowError):
         run_import(session, folder)
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "reason"),
+    [
+        ("variants.csv", "T-SHOE-1,42,zwart,3", "T-SHOE-1,42,zwart,99999999999999999999", "above"),
+        ("products.yml", 'price: "99.95"', 'price: "Infinity"', "not an amount"),
+        ("products.yml", 'price: "99.95"', 'price: "1e30"', "not an amount"),
+        ("products.yml", "rating: 4.4", "rating: .nan", "not between 0 and 5"),
+    ],
+)
+def test_numbers_no_column_can_hold_are_a_bad_row_not_a_crash(
+    session: Session, folder: Path, name: str, old: str, new: str, reason: str
+) -> None:
+    """Found by bench/fuzz: an overflowing integer and an infinite price crashed the import."""
+    path = folder / name
+    assert old in path.read_text(), "the test's premise no longer holds"
+    path.write_text(path.read_text().replace(old, new, 1))
+    with pytest.raises(ImportRowError) as caught:
+        run_import(session, folder)
+    assert reason in caught.value.reason
+    assert count(session, m.Product) == 0
+
+
+def test_yaml_nested_past_the_parsers_depth_is_a_bad_file(session: Session, folder: Path) -> None:
+    path = folder / "products.yml"
+    path.write_text(path.read_text().replace("rating: 4.4", "rating: " + "[" * 3000 + "]" * 3000))
+    with pytest.raises(ImportRowError, match="nested too deeply"):
+        run_import(session, folder)
