@@ -55,7 +55,10 @@ def parse_message(body: bytes | None) -> RestMessage:
     )
     if not sender.startswith(PREFIX) and len(sender) > MAX_SENDER_LENGTH:
         raise validation.Invalid("sender", f"longer than {MAX_SENDER_LENGTH} characters")
-    text = validation.clean_text(data.get("message"), field="message")
+    # Over MAX_TEXT_LENGTH is a conversation still: it gets the polite "too long" notice.
+    text = validation.clean_text(
+        data.get("message"), field="message", max_length=validation.MAX_BODY_BYTES
+    )
     metadata = validation.metadata(data.get("metadata"))
     return RestMessage(
         sender_id=sender if sender.startswith(PREFIX) else f"{PREFIX}{sender}",
@@ -122,6 +125,8 @@ class RestInput(RasaRestInput):
         self, message: RestMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> list[dict[str, Any]]:
         """Rasa's answers; if Rasa fails on this message, a polite notice instead of silence."""
+        if len(message.text) > validation.MAX_TEXT_LENGTH:
+            return [{"recipient_id": message.sender_id, "text": notice("too_long", "nl")}]
         collector = CollectingOutputChannel()
         failed = False
         try:
