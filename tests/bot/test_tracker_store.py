@@ -51,3 +51,20 @@ async def test_a_bad_id_fails_that_load_or_save_only_and_is_logged(
 def test_the_generated_endpoints_use_the_contained_store(tmp_path: Path) -> None:
     config = endpoints(Settings(runtime_dir=tmp_path))
     assert config["tracker_store"]["type"] == "bot.tracker_store.ContainedSQLTrackerStore"  # type: ignore[index]
+
+
+@pytest.mark.postgres
+async def test_on_postgresql_a_nul_in_the_id_fails_that_request_only(postgres_url: str) -> None:
+    """psycopg2 raises a plain ValueError for NUL: Rasa's store took it for a missing schema."""
+    from tests.conftest import _reset_postgres
+
+    _reset_postgres(postgres_url)
+    store = ContainedSQLTrackerStore(Domain.empty(), host=postgres_url)
+    try:
+        with pytest.raises(ValueError):
+            await store.retrieve("rest:a\x00b")
+        await store.save(tracker("rest:pg"))
+        again = await store.retrieve("rest:pg")
+        assert again is not None and again.latest_message.text == "hoi"
+    finally:
+        store.engine.dispose()
