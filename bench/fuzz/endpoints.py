@@ -179,8 +179,9 @@ async def fuzz_twilio(
                     "X-Twilio-Signature": signature,
                 },
             )
-            if 400 <= response.status_code < 500 and not status:
-                tally.refused_ids.add(form.get("MessageSid", ""))
+            sid = form.get("MessageSid", "")
+            if 400 <= response.status_code < 500 and not status and sid.startswith("SM"):
+                tally.refused_ids.add(sid)  # a generated, unique sid: never stored by another
             return _status(response), f"{form!r:.300} -> {response.text[:200]}"
 
         await _send_all(count, one, tally)

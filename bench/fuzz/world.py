@@ -94,6 +94,19 @@ def _handoffs(database_url: str, count: int = 4) -> list[int]:
         engine.dispose()
 
 
+def _start_conversations(stack: Stack, conversation_ids: list[str]) -> None:
+    """Give the handoffs' conversations a tracker in Rasa, as a real handoff has, so an
+    agent's reply can be delivered."""
+    for conversation_id in conversation_ids:
+        request = urllib.request.Request(
+            stack.api_url(f"/conversations/{conversation_id}/tracker/events"),
+            data=json.dumps({"event": "action", "name": "action_listen"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            response.read()
+
+
 @contextmanager
 def fuzz_world(settings: Settings) -> Iterator[World]:
     """Start everything on `settings` (a migrated store holding the demo shop)."""
@@ -113,6 +126,7 @@ def fuzz_world(settings: Settings) -> Iterator[World]:
             "KLANTREIS_PUBLIC_URL": public_url,
         }
         with running_stack(settings, extra_env=env) as stack:
+            _start_conversations(stack, [f"web:{n:032x}" for n in range(len(handoff_ids))])
             console = log_in(stack.web_url, "ruben")  # the supervisor: every route is open
             target = Target(
                 rasa_url=stack.rasa_url,

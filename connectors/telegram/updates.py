@@ -121,7 +121,35 @@ def _is_id(value: Any) -> bool:
 
 
 def read_update(update: Update) -> Incoming | None:
-    """What the update says, or None when the channel ignores it."""
+    """What the update says, or None when the channel ignores it.
+
+    PTB builds its objects without checking types, so a forged update can carry a number as
+    its text or no chat at all: such an update is unreadable, and ignored.
+    """
+    try:
+        incoming = _read(update)
+    except (AttributeError, TypeError, ValueError) as exc:
+        logger.warning("telegram: ignored a malformed update (%s)", exc.__class__.__name__)
+        return None
+    if incoming is not None and not _well_typed(incoming):
+        logger.warning("telegram: ignored a malformed update (a field of the wrong type)")
+        return None
+    return incoming
+
+
+def _well_typed(incoming: Incoming) -> bool:
+    optional = (
+        incoming.rasa_text,
+        incoming.start_parameter,
+        incoming.contact_phone,
+        incoming.callback_id,
+    )
+    return isinstance(incoming.text, str) and all(
+        value is None or isinstance(value, str) for value in optional
+    )
+
+
+def _read(update: Update) -> Incoming | None:
     if update.message is not None:
         return _read_message(update.update_id, update.message)
     query = update.callback_query

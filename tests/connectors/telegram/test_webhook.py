@@ -226,3 +226,21 @@ async def test_a_forged_update_with_unstorable_values_is_cleaned_or_ignored(
     assert served.agent.texts == ["hoi \ufffddaar"]
     [inbound, _] = await served.timeline(SANNE_CHAT)
     assert inbound.text == "hoi \ufffddaar"
+
+
+async def test_an_update_with_fields_of_the_wrong_type_is_ignored(served: Served) -> None:
+    """Found by bench/fuzz: PTB does not check types, so `text` could be a list or a caption a
+    number, and the update failed with a traceback."""
+    customers = await served.count(Customer)
+    wrong = []
+    for field, value in (("text", ["hoi"]), ("text", 42), ("chat", None)):
+        update = served.updates.text(SANNE_CHAT, "hoi")
+        update["message"][field] = value
+        wrong.append(update)
+    photo = served.updates.photo(SANNE_CHAT)
+    photo["message"]["caption"] = 1.5
+    wrong.append(photo)
+    for update in wrong:
+        answer = await served.post(update)
+        assert answer.status_code == 200 and answer.json() == {"status": "ignored"}, update
+    await nothing_stored(served, customers)
