@@ -148,7 +148,10 @@ class WebChatInput(StoreBackedChannel, InputChannel):
             if not isinstance(data, dict):
                 logger.debug("web chat: ignored a malformed session_request from %s", sid)
                 return
-            await self._start_session(sid, data.get("session_id"), _custom_data(data))
+            try:
+                await self._start_session(sid, data.get("session_id"), _custom_data(data))
+            except Exception:  # python-socketio would drop it silently: keep it in the log
+                logger.exception("web chat: could not start a session for socket %s", sid)
 
         @sio.on("user_uttered")
         async def user_uttered(sid: str, data: Any = None) -> None:
