@@ -8,7 +8,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint validate train demo migrate shell bench nlu-eval lock clean
+.PHONY: help setup run test lint validate train demo migrate shell bench nlu-eval fuzz lock clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ shell: setup ## chat in the terminal (needs a trained model: make train)
 
 bench: setup ## benchmarks: import speed, chat latency, training time (writes bench/results/)
 	@bash bench/run.sh
+
+fuzz: setup ## 10,000 generated inputs at every endpoint of the real bot (6-25 min; docs/robustness.md)
+	@PYTHONPATH=. $(BIN)/python -m bench.fuzz
 
 nlu-eval: setup ## NLU on public real data, held-out, challenge sets, 5-fold CV (slow), summary in docs/
 	@bash scripts/nlu_eval.sh

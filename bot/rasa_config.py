@@ -10,16 +10,22 @@ from sqlalchemy.engine import make_url
 
 from bot.settings import PROJECT_ROOT, Settings
 
+SWITCHED_OFF = ("off", "0", "false", "no")
+
 
 def endpoints(settings: Settings) -> dict[str, object]:
     """Action server (also the NLG endpoint: every text from bot/texts/) plus the SQL tracker
-    store on the customer store's own database."""
+    store on the customer store's own database.
+
+    The tracker store is Rasa's SQL store with per-request failures contained
+    (bot/tracker_store.py): Rasa's own exits the process on a bad sender id.
+    """
     url = make_url(settings.database_url)
     return {
         "action_endpoint": {"url": settings.action_server_url},
         "nlg": {"url": nlg_url(settings.action_server_url)},
         "tracker_store": {
-            "type": "SQL",
+            "type": "bot.tracker_store.ContainedSQLTrackerStore",
             "dialect": url.get_backend_name(),
             # Rasa takes a full URL in `url` as is: one database for customers and chats.
             "url": url.render_as_string(hide_password=False),
@@ -45,13 +51,17 @@ def write_endpoints(settings: Settings) -> Path:
 
 
 def credentials(environ: Mapping[str, str], source: Path | None = None) -> dict[str, object]:
-    """The channels of credentials.yml whose required environment variables are all set."""
+    """The channels of credentials.yml that are on: every `requires` variable set, and the
+    `switch` variable, if the channel has one, not set to off."""
     path = source or PROJECT_ROOT / "credentials.yml"
     channels = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     enabled: dict[str, object] = {}
     for name, options in channels.items():
-        required = (options or {}).get("requires", []) if isinstance(options, dict) else []
-        if all(environ.get(variable) for variable in required):
+        settings = options if isinstance(options, dict) else {}
+        required = settings.get("requires", [])
+        switch = str(settings.get("switch") or "")
+        switched_off = bool(switch) and environ.get(switch, "").strip().lower() in SWITCHED_OFF
+        if all(environ.get(variable) for variable in required) and not switched_off:
             enabled[name] = options
     return enabled
 

@@ -116,6 +116,7 @@ class Settings:
     # The secret carriers sign their webhooks with; no generated fallback, as the carrier must be
     # told the same secret (none: the carrier webhook is off).
     carrier_secret: str = field(default="", repr=False)
+    rest_token: str = field(default="", repr=False)  # set: the REST channel needs a Bearer token
     twilio: TwilioSettings = field(default_factory=TwilioSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
 
@@ -164,6 +165,7 @@ class Settings:
             rasa_token=env.get("KLANTREIS_RASA_TOKEN", ""),
             agent_password=env.get("KLANTREIS_AGENT_PASSWORD", ""),
             carrier_secret=env.get("KLANTREIS_CARRIER_SECRET", ""),
+            rest_token=env.get("KLANTREIS_REST_TOKEN", ""),
             twilio=TwilioSettings.from_env(env),
             telegram=TelegramSettings.from_env(env),
         )

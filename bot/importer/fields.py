@@ -21,6 +21,8 @@ Parser = Callable[[Any, dt.timedelta], Any]
 
 def text(max_len: int = 200) -> Parser:
     def parse(value: Any, _shift: dt.timedelta) -> str:
+        if isinstance(value, (dict, list)):
+            raise FieldError("must be text, not a list or mapping")
         result = str(value).strip()
         if len(result) > max_len:
             raise FieldError(f"longer than {max_len} characters")
@@ -29,7 +31,10 @@ def text(max_len: int = 200) -> Parser:
     return parse
 
 
-def integer(minimum: int | None = None, maximum: int | None = None) -> Parser:
+INT_MAX = 2**31 - 1  # the largest whole number an INTEGER column holds in PostgreSQL
+
+
+def integer(minimum: int | None = -INT_MAX, maximum: int | None = INT_MAX) -> Parser:
     def parse(value: Any, _shift: dt.timedelta) -> int:
         if isinstance(value, bool):
             raise FieldError(f"{value!r} is not a whole number")
@@ -53,6 +58,8 @@ def money_cents(value: Any, _shift: dt.timedelta) -> int:
         amount = Decimal(raw)
     except InvalidOperation:
         raise FieldError(f"{value!r} is not an amount in euros like 129.95") from None
+    if not amount.is_finite() or abs(amount) > Decimal(INT_MAX) / 100:
+        raise FieldError(f"{value!r} is not an amount in euros like 129.95")
     if amount < 0 or amount != amount.quantize(Decimal("0.01")):
         raise FieldError(f"{value!r} is not an amount in euros with at most two decimals")
     return int(amount * 100)
@@ -63,7 +70,7 @@ def rating(value: Any, _shift: dt.timedelta) -> str:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
         raise FieldError(f"{value!r} is not a rating like 4.5") from None
-    if not Decimal(0) <= amount <= Decimal(5):
+    if not amount.is_finite() or not Decimal(0) <= amount <= Decimal(5):
         raise FieldError(f"rating {value} is not between 0 and 5")
     return str(amount.quantize(Decimal("0.1")))
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from bot import validation
 from bot.importer.errors import ImportRowError
 
 Row = dict[str, Any]
@@ -34,6 +35,33 @@ def read_rows(path: Path) -> Iterator[tuple[int, Row]]:
         yield from _read_yaml(path)
 
 
+def checked(row: Row, path: Path, line: int) -> Row:
+    """The row, if every text in it (names and values, nested too) is storable as it is.
+
+    YAML escapes can spell a lone surrogate ("\\ud800") or NUL ("\\0"), which the database
+    cannot take; such a row stops the import like any other bad row.
+    """
+    stack: list[tuple[str, Any]] = [(name, value) for name, value in row.items()]
+    seen: set[int] = set()  # YAML anchors can make a structure refer to itself
+    while stack:
+        name, value = stack.pop()
+        if isinstance(value, (dict, list)):
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+        try:
+            validation.check_text(name, field="field name")
+            if isinstance(value, str):
+                validation.check_text(value, field=name)
+        except validation.Invalid as exc:
+            raise ImportRowError(path, line, str(exc)) from None
+        if isinstance(value, dict):
+            stack.extend((f"{name}.{key}", item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((name, item) for item in value)
+    return row
+
+
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
@@ -54,7 +82,8 @@ def _read_csv(path: Path) -> Iterator[tuple[int, Row]]:
             if any(value is None for value in row.values()):
                 raise ImportRowError(path, start, "fewer cells than columns in the header")
             if any((value or "").strip() for value in row.values()):
-                yield start, {k.strip(): (v.strip() if v.strip() else None) for k, v in row.items()}
+                record = {k.strip(): (v.strip() if v.strip() else None) for k, v in row.items()}
+                yield start, checked(record, path, start)
             start = reader.line_num + 1
     except csv.Error as exc:
         raise ImportRowError(path, reader.line_num, f"broken CSV: {exc}") from exc
@@ -73,7 +102,10 @@ def _read_yaml(path: Path) -> Iterator[tuple[int, Row]]:
             if not isinstance(item, yaml.MappingNode):
                 raise ImportRowError(path, line, "each record must be a mapping of field: value")
             data = loader.construct_mapping(item, deep=True)
-            yield line, {str(k): (None if v == "" else v) for k, v in data.items()}
+            record = {str(k): (None if v == "" else v) for k, v in data.items()}
+            yield line, checked(record, path, line)
+    except RecursionError:
+        raise ImportRowError(path, 1, "nested too deeply") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise ImportRowError(

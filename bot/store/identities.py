@@ -79,7 +79,7 @@ def normalise_phone(raw: str | None) -> str | None:
         digits = "+31" + digits[1:]
     elif not digits.startswith("+") and digits.isdigit() and len(digits) >= 10:
         digits = "+" + digits
-    if not re.fullmatch(r"\+[1-9]\d{7,14}", digits):
+    if not re.fullmatch(r"\+[1-9][0-9]{7,14}", digits):  # ASCII digits only
         return None
     return digits
 

@@ -170,8 +170,8 @@ class TelegramInput(StoreBackedChannel, InputChannel):
             return response.json({"error": "forbidden"}, status=403)
         try:
             update = parse_body(request.body, self.bot)
-        except NotAnUpdate:
-            return response.json({"error": "the body is not JSON"}, status=400)
+        except NotAnUpdate as exc:
+            return response.json({"error": str(exc)}, status=400)
         if update is None:
             return response.json({"status": "ignored"})
         try:

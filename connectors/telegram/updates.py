@@ -16,6 +16,7 @@ from typing import Any
 from telegram import Bot, Message, Update
 from telegram.constants import ChatType
 
+from bot import validation
 from connectors.base import Inbound
 from connectors.telegram.keyboards import parse_button_reference
 
@@ -24,6 +25,8 @@ logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
 GREET = "/greet"  # Rasa reads a leading "/" as an intent: the bot greets
 ALLOWED_UPDATES = ("message", "callback_query")
+MAX_UPDATE_BYTES = 1024 * 1024
+MAX_ID = 2**63 - 1
 
 # Non-text messages, by the Message attribute that carries them, as the timeline names them.
 MEDIA = (
@@ -92,11 +95,18 @@ def parse_body(body: bytes, bot: Bot) -> Update | None:
 
     Raises NotAnUpdate when the body is not JSON.
     """
+    if len(body) > MAX_UPDATE_BYTES:
+        raise NotAnUpdate("the body is too large")
     try:
         data = json.loads(body)
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise NotAnUpdate("the body is not JSON") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+    if not isinstance(data, dict) or not _is_id(data.get("update_id")):
+        return None
+    try:  # Telegram sends valid Unicode; a forged body may not
+        data = validation.clean_json(data)
+    except validation.Invalid:
+        logger.warning("telegram: ignored an update with unusable values")
         return None
     try:
         return Update.de_json(data, bot)
@@ -105,14 +115,49 @@ def parse_body(body: bytes, bot: Bot) -> Update | None:
         return None
 
 
+def _is_id(value: Any) -> bool:
+    """A Telegram id: a whole number that fits 64 bits (Telegram's fit 52)."""
+    return type(value) is int and -MAX_ID <= value <= MAX_ID
+
+
 def read_update(update: Update) -> Incoming | None:
-    """What the update says, or None when the channel ignores it."""
+    """What the update says, or None when the channel ignores it.
+
+    PTB builds its objects without checking types, so a forged update can carry a number as
+    its text or no chat at all: such an update is unreadable, and ignored.
+    """
+    try:
+        incoming = _read(update)
+    except (AttributeError, TypeError, ValueError) as exc:
+        logger.warning("telegram: ignored a malformed update (%s)", exc.__class__.__name__)
+        return None
+    if incoming is not None and not _well_typed(incoming):
+        logger.warning("telegram: ignored a malformed update (a field of the wrong type)")
+        return None
+    return incoming
+
+
+def _well_typed(incoming: Incoming) -> bool:
+    optional = (
+        incoming.rasa_text,
+        incoming.start_parameter,
+        incoming.contact_phone,
+        incoming.callback_id,
+    )
+    return isinstance(incoming.text, str) and all(
+        value is None or isinstance(value, str) for value in optional
+    )
+
+
+def _read(update: Update) -> Incoming | None:
     if update.message is not None:
         return _read_message(update.update_id, update.message)
     query = update.callback_query
     if query is not None:
         message = query.message
         if message is None or message.chat.type != ChatType.PRIVATE:
+            return None
+        if not (_is_id(message.chat.id) and _is_id(query.from_user.id)):
             return None
         return Incoming(
             update_id=update.update_id,
@@ -129,6 +174,8 @@ def read_update(update: Update) -> Incoming | None:
 def _read_message(update_id: int, message: Message) -> Incoming | None:
     user = message.from_user
     if user is None or message.chat.type != ChatType.PRIVATE:
+        return None
+    if not (_is_id(message.chat.id) and _is_id(user.id)):
         return None
     base: dict[str, Any] = {"update_id": update_id, "chat_id": message.chat.id, "user_id": user.id}
     if message.contact is not None:

@@ -30,7 +30,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 from sqlalchemy.orm import Session
 
-from bot import tokens
+from bot import tokens, validation
 from bot.ratelimit import RateLimiter
 from bot.settings import PROJECT_ROOT, Settings, rasa_token, token_key
 from bot.store import identities, timeline
@@ -169,12 +169,21 @@ class WebChatInput(StoreBackedChannel, InputChannel):
             if not isinstance(data, dict):
                 logger.debug("web chat: ignored a malformed session_request from %s", sid)
                 return
-            await self._start_session(sid, data.get("session_id"), _custom_data(data))
+            try:
+                await self._start_session(sid, data.get("session_id"), _custom_data(data))
+            except Exception:  # python-socketio would drop it silently: keep it in the log
+                logger.exception("web chat: could not start a session for socket %s", sid)
 
         @sio.on("user_uttered")
         async def user_uttered(sid: str, data: Any = None) -> None:
             # rasa-webchat sends user_uttered without `message` when it opens: not a message.
             if not isinstance(data, dict) or not isinstance(data.get("message"), str):
+                logger.debug("web chat: ignored a malformed user_uttered from %s", sid)
+                return
+            try:  # over 5,000 characters gets the gateway's polite "too long" notice
+                text = validation.clean_text(data["message"], max_length=MAX_SOCKET_MESSAGE_BYTES)
+                display = validation.optional_text(data.get("display"), max_length=500)
+            except validation.Invalid:
                 logger.debug("web chat: ignored a malformed user_uttered from %s", sid)
                 return
             session_id = self.presence.session_of(sid)
@@ -183,10 +192,10 @@ class WebChatInput(StoreBackedChannel, InputChannel):
                     sid, data.get("session_id"), _custom_data(data)
                 )
             # "/intent{…}" would let a shopper steer Rasa directly: our buttons send plain text.
-            text = data.get("message", "").lstrip("/")
+            text = text.lstrip("/")
             await sio.emit(
                 "klantreis_user_echo",
-                {"text": str(data.get("display") or text)},
+                {"text": display or text},
                 room=session_id,
                 skip_sid=sid,
             )
@@ -197,7 +206,7 @@ class WebChatInput(StoreBackedChannel, InputChannel):
                         channel="web",
                         external_id=session_id,
                         text=text,
-                        kind="button" if data.get("display") else "text",
+                        kind="button" if display else "text",
                     ),
                     WebChatOutput(self.store, sio, self.presence),
                     on_new_message,
@@ -246,7 +255,10 @@ class WebChatInput(StoreBackedChannel, InputChannel):
             if customer is not None:
                 if identity is None:
                     identity = identities.resolve(
-                        session, "web", session_id, language=custom.get("language")
+                        session,
+                        "web",
+                        session_id,
+                        language=validation.language(custom.get("language")),
                     )
                 if not identity.verified:
                     identities.link(session, identity, customer, "web_token")

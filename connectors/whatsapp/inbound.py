@@ -11,6 +11,7 @@ from bot.store.models import ChannelIdentity
 from connectors.base import Inbound
 from connectors.whatsapp.render import choice_number, pick
 from connectors.whatsapp.signature import BadForm, FormParams
+from connectors.whatsapp.signature import form_text as field
 
 CHANNEL = "whatsapp"
 LINK_METHOD = "whatsapp_phone"
@@ -19,7 +20,7 @@ MAX_SID_LENGTH = 64
 
 def sender_phone(params: FormParams) -> str:
     """The customer's E.164 number from `From` (whatsapp:+316…); BadForm otherwise."""
-    raw = (params.get("From") or "").strip()
+    raw = field(params, "From", 100).strip()
     if not raw.lower().startswith("whatsapp:"):
         raise BadForm("From is not a WhatsApp address")
     phone = identities.normalise_phone(raw)
@@ -29,8 +30,8 @@ def sender_phone(params: FormParams) -> str:
 
 
 def message_sid(params: FormParams) -> str:
-    sid = (params.get("MessageSid") or "").strip()
-    if not sid or len(sid) > MAX_SID_LENGTH or not sid.isalnum():
+    sid = field(params, "MessageSid", MAX_SID_LENGTH).strip()
+    if not sid or not (sid.isascii() and sid.isalnum()):
         raise BadForm("MessageSid missing")
     return sid
 
@@ -51,7 +52,7 @@ def _media_kind(content_type: str) -> str:
 
 def _media_count(params: FormParams) -> int:
     try:
-        return max(0, int(params.get("NumMedia") or 0))
+        return min(10, max(0, int(field(params, "NumMedia", 5) or 0)))
     except ValueError as exc:
         raise BadForm("NumMedia is not a number") from exc
 
@@ -61,21 +62,21 @@ def parse_inbound(params: FormParams) -> Inbound:
     the Gateway answers with the polite "I can only read text" notice."""
     phone = sender_phone(params)
     sid = message_sid(params)
-    body = params.get("Body") or ""
+    body = field(params, "Body")
     payload: dict[str, Any] = {}
     num_media = _media_count(params)
-    message_type = (params.get("MessageType") or "").lower()
+    message_type = field(params, "MessageType", 100).lower()
     if num_media:
-        types = [(params.get(f"MediaContentType{i}") or "").lower() for i in range(num_media)]
+        types = [field(params, f"MediaContentType{i}", 100).lower() for i in range(num_media)]
         kinds = {_media_kind(t) for t in types}
         kind = kinds.pop() if len(kinds) == 1 else "media"
         payload["media_types"] = types[:10]
-    elif (params.get("Latitude") and params.get("Longitude")) or message_type == "location":
+    elif (field(params, "Latitude") and field(params, "Longitude")) or message_type == "location":
         kind = "location"  # the coordinates themselves are not kept
-    elif params.get("ButtonPayload") or params.get("ButtonText"):
+    elif field(params, "ButtonPayload") or field(params, "ButtonText"):
         kind = "button"
-        payload["button_title"] = params.get("ButtonText") or ""
-        body = params.get("ButtonPayload") or params.get("ButtonText") or body
+        payload["button_title"] = field(params, "ButtonText", 500)
+        body = field(params, "ButtonPayload") or field(params, "ButtonText") or body
     elif body.strip():
         kind = "text"
     elif message_type and message_type not in ("text", "button", "command"):

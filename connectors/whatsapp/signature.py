@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 from sanic.request import Request
 from twilio.request_validator import RequestValidator
 
+from bot import validation
 from connectors.whatsapp.config import WhatsAppConfig
 
 MAX_BODY_BYTES = 64 * 1024
@@ -38,6 +39,17 @@ class FormParams(dict):
 
     def getall(self, name: str) -> list[str]:
         return list(self._all.get(name, []))
+
+
+def form_text(params: FormParams, name: str, max_length: int = MAX_BODY_BYTES) -> str:
+    """A form field as clean text ("" when absent); BadForm when it cannot be one.
+
+    Percent-encoding can carry NUL and control characters, which PostgreSQL refuses.
+    """
+    try:
+        return validation.clean_text(params.get(name) or "", field=name, max_length=max_length)
+    except validation.Invalid as exc:
+        raise BadForm(str(exc)) from None
 
 
 def parse_form(request: Request) -> FormParams:

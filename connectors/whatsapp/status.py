@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.store import timeline
 from connectors.whatsapp.client import OUTSIDE_WINDOW_CODES, STATUS_MAP
-from connectors.whatsapp.signature import BadForm, FormParams
+from connectors.whatsapp.signature import BadForm, FormParams, form_text
 
 CHANNEL = "whatsapp"
 
@@ -25,12 +25,12 @@ class StatusReport:
 
 
 def parse_status(params: FormParams) -> StatusReport:
-    sid = (params.get("MessageSid") or params.get("SmsSid") or "").strip()
-    raw = (params.get("MessageStatus") or params.get("SmsStatus") or "").strip().lower()
-    if not sid or not raw or len(sid) > 64 or not sid.isalnum():
+    sid = (form_text(params, "MessageSid", 64) or form_text(params, "SmsSid", 64)).strip()
+    raw = (form_text(params, "MessageStatus", 64) or form_text(params, "SmsStatus", 64)).strip()
+    if not sid or not raw or not (sid.isascii() and sid.isalnum()):
         raise BadForm("MessageSid or MessageStatus missing")
-    error = (params.get("ErrorCode") or "").strip()[:20] or None
-    return StatusReport(sid, STATUS_MAP.get(raw), error)
+    error = form_text(params, "ErrorCode").strip()[:20] or None
+    return StatusReport(sid, STATUS_MAP.get(raw.lower()), error)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
-from bot import texts
+from bot import texts, validation
 from bot.handoff import agents, desk
 from bot.handoff.context import bot_view
 from bot.handoff.policy import policy
@@ -54,6 +54,17 @@ SECURITY_HEADERS = {
 WORDED = {"empty", "too_long", "not_yours", "outside_window", "not_delivered", "invalid"}
 
 STATUS = {"not_found": 404, "taken": 409, "closed": 409, "not_yours": 403, "outside_window": 409}
+
+
+def valid_credentials(username: str, password: str) -> bool:
+    """A log-in that could be right: valid Unicode without control characters."""
+    try:
+        return (
+            validation.clean_text(username, max_length=64) == username
+            and validation.clean_text(password, max_length=1024) == password
+        )
+    except validation.Invalid:
+        return False
 
 
 def error(key: str, agent: Agent, status: int) -> HTTPResponse:
@@ -101,6 +112,18 @@ def console_blueprint(
     bp = Blueprint("agent_console", url_prefix="/agent")
     login_limiter = RateLimiter(burst=5, per_second=5 / 60)
     guard = require_agent(store)
+
+    @bp.on_request
+    async def known_ids(request: Request) -> HTTPResponse | None:
+        """An id in the path that no row can have is not found, before any query overflows."""
+        handoff_id = (request.match_info or {}).get("handoff_id")
+        if handoff_id is not None:
+            try:
+                validation.record_id(handoff_id)
+            except validation.Invalid:
+                return response.json({"error": "not_found"}, status=404)
+        return None
+
     supervisor = require_agent(store, role="supervisor")
 
     async def page(name: str) -> HTTPResponse:
@@ -144,7 +167,7 @@ def console_blueprint(
         username, password = body.get("username"), body.get("password")
         if not isinstance(username, str) or not isinstance(password, str):
             return response.json({"error": "invalid"}, status=400)
-        if len(username) > 64 or len(password) > 1024:
+        if len(username) > 64 or len(password) > 1024 or not valid_credentials(username, password):
             return response.json({"error": "invalid"}, status=401)
         key = f"{request.remote_addr or request.ip}:{username.strip().lower()}"
         if login_limiter.exhausted(key):  # only failed attempts count
@@ -237,9 +260,10 @@ def console_blueprint(
     @bp.route("/api/handoffs/<handoff_id:int>/assign", methods=["POST"])
     @supervisor
     async def assign(request: Request, handoff_id: int) -> HTTPResponse:
-        target = json_body(request).get("agent_id")
-        if not isinstance(target, int):
-            return response.json({"error": "agent_id is required"}, status=400)
+        try:
+            target = validation.record_id(json_body(request).get("agent_id"), field="agent_id")
+        except validation.Invalid as exc:
+            return response.json({"error": str(exc)}, status=400)
         try:
             moved = await store.run(
                 lambda s: desk.assign(s, handoff_id=handoff_id, agent_id=target)
@@ -258,7 +282,9 @@ def console_blueprint(
         text = json_body(request).get("text")
         if not isinstance(text, str) or not text.strip():
             return error("empty", me, 400)
-        if len(text) > desk.MAX_TEXT:
+        try:
+            text = validation.clean_text(text, max_length=desk.MAX_TEXT)
+        except validation.Invalid:
             return error("too_long", me, 400)
         try:
             moved = await store.run(
@@ -284,8 +310,11 @@ def console_blueprint(
     @bp.route("/api/handoffs/<handoff_id:int>/note", methods=["POST"])
     @guard
     async def note(request: Request, handoff_id: int) -> HTTPResponse:
-        text = json_body(request).get("text")
-        if not isinstance(text, str) or not text.strip() or len(text) > desk.MAX_TEXT:
+        try:
+            text = validation.clean_text(json_body(request).get("text"), max_length=desk.MAX_TEXT)
+        except validation.Invalid:
+            return error("invalid", request.ctx.agent, 400)
+        if not text.strip():
             return error("invalid", request.ctx.agent, 400)
         agent_id = request.ctx.agent.id
         try:

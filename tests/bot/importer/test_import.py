@@ -204,3 +204,65 @@ def test_demo_shop_covers_every_order_state(demo_engine) -> None:  # type: ignor
         assert count(session, m.Product) >= 40
         assert count(session, m.Customer) >= 20
         assert count(session, m.Order) >= 60
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        ("name_nl: Veloce Testloper", 'name_nl: "Veloce \\ud800Testloper"', "lone surrogate"),
+        ("name_en: Veloce Test Runner", 'name_en: "Veloce\\0Runner"', "control character"),
+        ("synonyms: [testloper, test runner]", 'synonyms: [testloper, "a\\0b"]', "control"),
+        ("brand: Veloce", "brand: [Veloce, Nova]", "must be text"),
+    ],
+)
+def test_text_no_database_can_store_stops_the_import(
+    session: Session, folder: Path, old: str, new: str, reason: str
+) -> None:
+    """YAML escapes can spell a lone surrogate or NUL (issue #15): a bad row, not a crash."""
+    path = folder / "products.yml"
+    path.write_text(path.read_text().replace(old, new, 1))
+    with pytest.raises(ImportRowError) as caught:
+        run_import(session, folder)
+    assert caught.value.path.name == "products.yml" and caught.value.line == 1
+    assert reason in caught.value.reason
+    assert count(session, m.Product) == 0 and count(session, m.Customer) == 0
+
+
+def test_a_yaml_record_that_refers_to_itself_is_refused_not_looped(
+    session: Session, folder: Path
+) -> None:
+    path = folder / "products.yml"
+    path.write_text(
+        path.read_text().replace("synonyms: [testloper, test runner]", "synonyms: &s [*s]", 1)
+    )
+    with pytest.raises(ImportRowError):
+        run_import(session, folder)
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "reason"),
+    [
+        ("variants.csv", "T-SHOE-1,42,zwart,3", "T-SHOE-1,42,zwart,99999999999999999999", "above"),
+        ("products.yml", 'price: "99.95"', 'price: "Infinity"', "not an amount"),
+        ("products.yml", 'price: "99.95"', 'price: "1e30"', "not an amount"),
+        ("products.yml", "rating: 4.4", "rating: .nan", "not between 0 and 5"),
+    ],
+)
+def test_numbers_no_column_can_hold_are_a_bad_row_not_a_crash(
+    session: Session, folder: Path, name: str, old: str, new: str, reason: str
+) -> None:
+    """Found by bench/fuzz: an overflowing integer and an infinite price crashed the import."""
+    path = folder / name
+    assert old in path.read_text(), "the test's premise no longer holds"
+    path.write_text(path.read_text().replace(old, new, 1))
+    with pytest.raises(ImportRowError) as caught:
+        run_import(session, folder)
+    assert reason in caught.value.reason
+    assert count(session, m.Product) == 0
+
+
+def test_yaml_nested_past_the_parsers_depth_is_a_bad_file(session: Session, folder: Path) -> None:
+    path = folder / "products.yml"
+    path.write_text(path.read_text().replace("rating: 4.4", "rating: " + "[" * 3000 + "]" * 3000))
+    with pytest.raises(ImportRowError, match="nested too deeply"):
+        run_import(session, folder)

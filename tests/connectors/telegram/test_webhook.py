@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -202,3 +203,44 @@ async def test_the_log_shows_no_token_or_secret(
     assert served.fake.token.split(":")[1] not in caplog.text
     assert served.channel.config.webhook_secret not in caplog.text
     assert served.fake.token not in repr(served.channel.config)
+
+
+async def test_a_forged_update_with_unstorable_values_is_cleaned_or_ignored(
+    served: Served,
+) -> None:
+    """Issue #15: a lone surrogate or NUL in a forged update must not reach the database, and
+    ids past 64 bits (a column's limit in PostgreSQL) are no Telegram ids."""
+    customers = await served.count(Customer)
+    too_big = served.updates.text(SANNE_CHAT, "hoi")
+    too_big["update_id"] = 2**70
+    huge_chat = served.updates.text(SANNE_CHAT, "hoi")
+    huge_chat["message"]["chat"]["id"] = 10**30
+    for update in (too_big, huge_chat):
+        answer = await served.post(update)
+        assert answer.status_code == 200 and answer.json() == {"status": "ignored"}
+    await nothing_stored(served, customers)
+
+    update = served.updates.text(SANNE_CHAT, "hoi \ud98d\x00daar")
+    answer = await served.post(None, raw=json.dumps(update).encode())  # escaped, as JSON may
+    assert answer.status_code == 200 and answer.json() == {"status": "processed"}
+    assert served.agent.texts == ["hoi \ufffddaar"]
+    [inbound, _] = await served.timeline(SANNE_CHAT)
+    assert inbound.text == "hoi \ufffddaar"
+
+
+async def test_an_update_with_fields_of_the_wrong_type_is_ignored(served: Served) -> None:
+    """Found by bench/fuzz: PTB does not check types, so `text` could be a list or a caption a
+    number, and the update failed with a traceback."""
+    customers = await served.count(Customer)
+    wrong = []
+    for field, value in (("text", ["hoi"]), ("text", 42), ("chat", None)):
+        update = served.updates.text(SANNE_CHAT, "hoi")
+        update["message"][field] = value
+        wrong.append(update)
+    photo = served.updates.photo(SANNE_CHAT)
+    photo["message"]["caption"] = 1.5
+    wrong.append(photo)
+    for update in wrong:
+        answer = await served.post(update)
+        assert answer.status_code == 200 and answer.json() == {"status": "ignored"}, update
+    await nothing_stored(served, customers)

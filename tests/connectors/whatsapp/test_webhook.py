@@ -215,3 +215,31 @@ async def test_an_empty_message_is_not_passed_to_rasa(start: Start) -> None:
     await harness.message(incoming_message(SANNE, "", MessageType="reaction"))
     assert harness.agent.messages == []
     assert harness.timeline()[0].payload["kind"] == "reaction"
+
+
+async def test_control_characters_are_dropped_before_anything_is_stored(start: Start) -> None:
+    """A percent-encoded NUL reached PostgreSQL, which refuses it in text (issue #15)."""
+    harness = await start()
+    response = await harness.message(incoming_message(SANNE, "hoi\x00 daar\x07"))
+    assert response.status_code == 200
+    assert harness.agent.texts == ["hoi daar"]
+    assert harness.timeline()[0].text == "hoi daar"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"MessageSid": "SM" + "a" * 63},  # longer than any Twilio SID
+        {"MessageSid": "SM١٢٣"},  # digits, but not ASCII ones
+        {"From": "whatsapp:+٣١٦١٢٣٤٥٦٧٨"},
+        {"NumMedia": "x"},
+    ],
+)
+async def test_fields_twilio_never_sends_are_a_bad_request(
+    start: Start, fields: dict[str, str]
+) -> None:
+    harness = await start()
+    before = harness.counts()
+    response = await harness.message(incoming_message(SANNE, "hoi", **fields))
+    assert response.status_code == 400
+    assert harness.counts() == before and harness.agent.messages == []

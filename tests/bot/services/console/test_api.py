@@ -249,3 +249,31 @@ def test_the_console_gets_the_icons_it_shares_with_the_widget(web: str) -> None:
     icons = client.get("/agent/static/icons.js")
     assert icons.status_code == 200 and "window.KlantreisIcons" in icons.text
     assert client.get("/agent/static/..%2Fshared%2Ficons.js").status_code == 404
+
+
+def test_values_no_database_can_take_are_refused_or_repaired(web: str, settings: Settings) -> None:
+    """Issue #15: ids past BIGINT and lone surrogates reached the database as a 500."""
+    handoff_id = waiting_handoff(settings)
+    ruben = log_in(web, "ruben")
+    for bad in (2**63, 10**30):
+        assert ruben.get(f"/agent/api/handoffs/{bad}").status_code == 404
+        assert ruben.post(f"/agent/api/handoffs/{bad}/claim").status_code == 404
+    for agent_id in (2**63, True, "1", None):
+        assigned = ruben.post(
+            f"/agent/api/handoffs/{handoff_id}/assign", json={"agent_id": agent_id}
+        )
+        assert assigned.status_code == 400, agent_id
+    note = ruben.post(
+        f"/agent/api/handoffs/{handoff_id}/note",
+        content=b'{"text": "bel \\ud98d terug\\u0000"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert note.status_code == 200 and note.json()["note"]["text"] == "bel \ufffd terug"
+    csrf = httpx.Client(base_url=web)
+    token = csrf.get("/agent/api/login-csrf").json()["csrf"]
+    login = csrf.post(
+        "/agent/api/login",
+        content=b'{"username": "ruben\\ud800", "password": "x\\u0000"}',
+        headers={"Content-Type": "application/json", "X-CSRF-Token": token},
+    )
+    assert login.status_code == 401

@@ -1,0 +1,82 @@
+"""Rasa's SQL tracker store, without its way of stopping the whole bot on one bad request.
+
+Rasa 3.6's `SQLTrackerStore.session_scope` catches every `ValueError` as "the PostgreSQL schema
+was not found" and calls `sys.exit(1)`. But a `ValueError` is also what SQLite and psycopg2
+raise for a sender id or text they cannot store (a lone surrogate is a `UnicodeEncodeError`,
+a NUL byte in PostgreSQL text a `ValueError`), so one such request stopped the Rasa process,
+and with it every channel (issue #15).
+
+Here the schema check is made once, at start-up, where a missing schema is a genuine
+configuration error that may stop the process. During requests nothing exits: an error
+fails that one load or save, is logged with the conversation id, and goes up to Rasa, whose
+`FailSafeTrackerStore` keeps the conversation going. The channels refuse such ids at the edge
+(`bot.validation`), so this is the second line, not the first.
+
+Endpoints: `tracker_store: {type: bot.tracker_store.ContainedSQLTrackerStore, url: …}`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Generator
+from typing import Any
+
+from rasa.core.tracker_store import SQLTrackerStore, ensure_schema_exists
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.utils.cli import print_error_and_exit
+
+logger = logging.getLogger(__name__)
+
+
+class ContainedSQLTrackerStore(SQLTrackerStore):
+    """`SQLTrackerStore` whose per-request failures stay with that request."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        session = self.sessionmaker()
+        try:
+            ensure_schema_exists(session)
+        except ValueError as exc:  # start-up: a configuration error, so stop here
+            print_error_and_exit(
+                f"The PostgreSQL schema '{exc}' (POSTGRESQL_SCHEMA) does not exist in the "
+                "tracker store's database. Create it, or unset POSTGRESQL_SCHEMA."
+            )
+        finally:
+            session.close()
+
+    @contextlib.contextmanager
+    def session_scope(self) -> Generator[Any, None, None]:
+        """A session per load or save; errors are rolled back and raised, never exit."""
+        session = self.sessionmaker()
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        try:
+            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        except Exception as exc:
+            logger.error(
+                "tracker store: could not load conversation %r: %s",
+                sender_id,
+                exc.__class__.__name__,
+            )
+            raise
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        try:
+            await super().save(tracker)
+        except Exception as exc:
+            logger.error(
+                "tracker store: could not save conversation %r: %s",
+                tracker.sender_id,
+                exc.__class__.__name__,
+            )
+            raise
