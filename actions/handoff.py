@@ -42,7 +42,8 @@ from bot.handoff import queue
 from bot.handoff.policy import HandoffPolicy, policy
 from bot.handoff.queue import SUMMARY_SLOTS, recent_intents
 from bot.store import identities
-from bot.store.models import Handoff, utcnow
+from bot.store.handoff_models import Handoff
+from bot.store.models import utcnow
 from bot.texts import render
 
 ORDER_FORMS = ("verify_order_form", "delivery_change_form", "cancel_form", "return_form")

@@ -26,7 +26,7 @@ from actions.identity import channel_identity
 from bot.handoff import queue, surveys
 from bot.handoff.policy import policy
 from bot.store import identities
-from bot.store.models import Handoff
+from bot.store.handoff_models import Handoff
 
 NUMBER_WORDS = {
     "nul": 0,

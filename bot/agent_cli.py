@@ -15,7 +15,7 @@ from bot.language import DEFAULT_LANGUAGE, LANGUAGES
 from bot.settings import Settings
 from bot.store.access import connect
 from bot.store.db import make_session_factory
-from bot.store.models import Agent
+from bot.store.handoff_models import Agent
 
 DEMO_AGENTS = (
     ("noor", "Noor de Boer", "agent", "nl"),

@@ -11,9 +11,14 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bot import third_party_warnings
 from bot.store import migrate
 from bot.store.db import make_engine, make_session_factory
 from tests.helpers.demo import make_demo_store
+
+# Known third-party deprecation warnings (TensorFlow, pkg_resources, click …) raised while the
+# tests import Rasa go to the debug log, as in our processes; our own warnings still show.
+third_party_warnings.install()
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "KLANTREIS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -27,7 +27,9 @@ from bot.services.console.rasa_api import RasaApi
 from bot.settings import Settings
 from bot.stack import Stack, running_stack
 from bot.store.db import make_engine, make_session_factory
-from bot.store.models import AnnouncedNotice, Customer, Handoff, Order
+from bot.store.delay_models import AnnouncedNotice
+from bot.store.handoff_models import Handoff
+from bot.store.models import Customer, Order
 from bot.store.opt_out import service_consent
 from bot.store.units import Store
 from tests.connectors.telegram.factory import Updates

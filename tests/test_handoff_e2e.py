@@ -24,7 +24,7 @@ from sqlalchemy import select
 from bot.settings import PROJECT_ROOT, Settings
 from bot.stack import Stack, running_stack
 from bot.store.db import make_engine, make_session_factory
-from bot.store.models import Handoff, SurveyAnswer
+from bot.store.handoff_models import Handoff, SurveyAnswer
 from tests.connectors.telegram.factory import Updates
 from tests.helpers.browser import chromium, screenshot_on_failure
 from tests.helpers.channels import post_telegram, post_whatsapp

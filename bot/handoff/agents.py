@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.language import supported
-from bot.store.models import Agent, AgentSession, utcnow
+from bot.store.handoff_models import Agent, AgentSession
+from bot.store.models import utcnow
 
 ROLES = ("agent", "supervisor")
 SESSION_HOURS = 12

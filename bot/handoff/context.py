@@ -12,7 +12,8 @@ from bot.handoff import surveys
 from bot.handoff.queue import SUMMARY_SLOTS, recent_intents
 from bot.retailer import retailer
 from bot.store import announced_notices, identities, timeline
-from bot.store.models import Agent, ChannelIdentity, Customer, Handoff, Order
+from bot.store.handoff_models import Agent, Handoff
+from bot.store.models import ChannelIdentity, Customer, Order
 
 BOT_SLOTS = (*SUMMARY_SLOTS, "handoff_status")
 

@@ -19,7 +19,8 @@ from bot.handoff import held, queue
 from bot.handoff.context import customer_context, handoff_item
 from bot.handoff.policy import HandoffPolicy
 from bot.store import service_window, timeline
-from bot.store.models import Agent, AgentNote, AgentReply, Handoff, utcnow
+from bot.store.handoff_models import Agent, AgentNote, AgentReply, Handoff
+from bot.store.models import utcnow
 
 MAX_TEXT = 2000
 LIVE = ("waiting", "assigned", "ticket")

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from bot import delay_notice, texts
 from bot.language import supported
 from bot.store import announced_notices, identities
-from bot.store.models import Customer, Handoff
+from bot.store.handoff_models import Handoff
+from bot.store.models import Customer
 
 
 def held_text(

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from bot.handoff.policy import HandoffPolicy
 from bot.language import supported
-from bot.store.models import Agent, Handoff, utcnow
+from bot.store.handoff_models import Agent, Handoff
+from bot.store.models import utcnow
 
 OPEN = ("waiting", "assigned")
 # Reasons: explicit, complaint, fallback, verification, act (the bot may not), message, timeout.

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.handoff.policy import HandoffPolicy
-from bot.store.models import SurveyAnswer, utcnow
+from bot.store.handoff_models import SurveyAnswer
+from bot.store.models import utcnow
 
 RANGES = {"csat": (1, 5), "nps": (0, 10)}
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.delay_notice import Notice
-from bot.store.models import AnnouncedNotice
+from bot.store.delay_models import AnnouncedNotice
 
 OUTCOMES = ("announced", "to_agent", "refused")
 

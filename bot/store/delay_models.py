@@ -101,3 +101,29 @@ class SenderPace(Base):
 
     sender = Column(String(100), primary_key=True)
     next_slot_at = Column(UtcDateTime, nullable=False)
+
+
+class AnnouncedNotice(Base):
+    """A delivery-delay notice the bot announced (or held for the agent), once per notice id.
+
+    The worker that dispatches notices may retry; the row, inserted before anything is said,
+    is what makes the announcement exactly-once, and it is what agents see in the context panel.
+    """
+
+    __tablename__ = "announced_notices"
+
+    id = Column(Integer, primary_key=True)
+    notice_id = Column(String(120), nullable=False, unique=True)
+    conversation_id = Column(String(300), nullable=False, index=True)
+    customer_id = Column(Integer, ForeignKey("customers.id"), index=True)
+    order_number = Column(String(40), nullable=False)
+    kind = Column(String(10), nullable=False)  # first | update | arrived
+    old_date = Column(Date)
+    new_date = Column(Date)
+    reason = Column(String(20), nullable=False, default="")
+    voucher_code = Column(String(40))
+    voucher_value_cents = Column(Integer)
+    voucher_expires = Column(Date)
+    outcome = Column(String(12), nullable=False)  # announced | to_agent | refused
+    language = Column(String(2), nullable=False, default="nl")
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)

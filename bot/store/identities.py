@@ -16,18 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.language import LANGUAGES, supported
-from bot.store.delay_models import OutboxMessage
-from bot.store.models import (
-    AnnouncedNotice,
-    ChannelIdentity,
-    Consent,
-    ContactMessage,
-    Customer,
-    Handoff,
-    Order,
-    SurveyAnswer,
-    utcnow,
-)
+from bot.store.delay_models import AnnouncedNotice, OutboxMessage
+from bot.store.handoff_models import Handoff, SurveyAnswer
+from bot.store.models import ChannelIdentity, Consent, ContactMessage, Customer, Order, utcnow
 
 CHANNELS = ("web", "whatsapp", "telegram")
 # Every row that belongs to a customer moves on a merge (consents are reconciled instead).

@@ -8,7 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.agent_relay import ActionDeliverAgentMessages, ActionHandedBack, ActionHandoffTimeout
-from bot.store.models import AgentReply, Handoff, utcnow
+from bot.store.handoff_models import AgentReply, Handoff
+from bot.store.models import utcnow
 from tests.helpers.handoff import (
     WEB,
     WHATSAPP,

@@ -10,7 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.delays import ActionAnnounceDelay, ActionOptOut, ActionStop
-from bot.store.models import AnnouncedNotice, Consent, Customer
+from bot.store.delay_models import AnnouncedNotice
+from bot.store.models import Consent, Customer
 from bot.store.opt_out import service_consent
 from tests.helpers.handoff import WHATSAPP, db, identity_for, on_channel, slot
 from tests.helpers.trackers import DEFAULT_SLOTS, texts

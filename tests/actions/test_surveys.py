@@ -23,7 +23,7 @@ from actions.surveys import (
 from bot import retailer as retailer_module
 from bot.handoff import policy as policy_module
 from bot.handoff import queue
-from bot.store.models import Handoff, SurveyAnswer
+from bot.store.handoff_models import Handoff, SurveyAnswer
 from tests.helpers.handoff import (
     WEB,
     WEEKDAYS,

@@ -22,7 +22,8 @@ from bot.handoff import policy as policy_module
 from bot.settings import PROJECT_ROOT
 from bot.store import identities
 from bot.store.db import make_engine, make_session_factory
-from bot.store.models import Handoff, utcnow
+from bot.store.handoff_models import Handoff
+from bot.store.models import utcnow
 from tests.helpers.trackers import make_tracker
 
 WEB = "web:" + "ab12" * 8

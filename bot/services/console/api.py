@@ -32,7 +32,7 @@ from bot.services.console.canned import canned_responses
 from bot.services.console.live import LiveFeed
 from bot.services.console.rasa_api import RasaApi, RasaUnavailable
 from bot.settings import PROJECT_ROOT
-from bot.store.models import Agent
+from bot.store.handoff_models import Agent
 from bot.store.units import Store
 
 logger = logging.getLogger(__name__)

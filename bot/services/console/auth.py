@@ -13,7 +13,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.handoff import agents
-from bot.store.models import Agent, AgentSession
+from bot.store.handoff_models import Agent, AgentSession
 from bot.store.units import Store
 
 SESSION_COOKIE = "kr_agent"

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from bot.handoff.desk import note_dict
 from bot.store import timeline
-from bot.store.models import AgentNote, ContactMessage, Handoff
+from bot.store.handoff_models import AgentNote, Handoff
+from bot.store.models import ContactMessage
 from bot.store.units import Store
 
 logger = logging.getLogger(__name__)

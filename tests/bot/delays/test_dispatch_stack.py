@@ -25,7 +25,8 @@ from bot.stack import Stack, child_env, running_stack
 from bot.store import identities
 from bot.store.db import make_engine, make_session_factory
 from bot.store.delay_models import OutboxMessage
-from bot.store.models import AgentNote, Consent, Customer, Handoff, utcnow
+from bot.store.handoff_models import AgentNote, Handoff
+from bot.store.models import Consent, Customer, utcnow
 from bot.store.units import Store
 from connectors.webchat.sessions import new_session_id
 from tests.helpers import delays as shop

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.handoff import agents
-from bot.store.models import Agent, utcnow
+from bot.store.handoff_models import Agent
+from bot.store.models import utcnow
 
 
 def test_passwords_are_salted_scrypt_hashes() -> None:

@@ -14,7 +14,8 @@ from bot.handoff import agents, desk, queue
 from bot.handoff.policy import HandoffPolicy
 from bot.store import identities, timeline
 from bot.store.db import make_session_factory
-from bot.store.models import Agent, AgentNote, Handoff, utcnow
+from bot.store.handoff_models import Agent, AgentNote, Handoff
+from bot.store.models import utcnow
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from bot.handoff import agents, queue, surveys
 from bot.handoff.policy import HandoffPolicy
 from bot.store import identities
 from bot.store.db import make_session_factory
-from bot.store.models import Handoff, utcnow
+from bot.store.handoff_models import Handoff
+from bot.store.models import utcnow
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from bot.services.console.live import LiveFeed
 from bot.services.console.proactive import send_proactive
 from bot.services.console.rasa_api import RasaApi, RasaUnavailable
 from bot.store.db import make_engine, make_session_factory
-from bot.store.models import AgentNote, AnnouncedNotice, Handoff
+from bot.store.delay_models import AnnouncedNotice
+from bot.store.handoff_models import AgentNote, Handoff
 from bot.store.units import Store
 from tests.helpers.handoff import WHATSAPP, identity_for, open_handoff_with_agent
 

@@ -10,7 +10,8 @@ from sqlalchemy.engine import Engine
 from bot.delay_notice import parse
 from bot.store import announced_notices
 from bot.store.db import make_session_factory
-from bot.store.models import AnnouncedNotice, Customer
+from bot.store.delay_models import AnnouncedNotice
+from bot.store.models import Customer
 
 NOTICE = parse({"notice_id": "delay:42:1", "order_number": "10452", "old_date": "2026-11-19"})
 

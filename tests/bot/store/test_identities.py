@@ -12,15 +12,8 @@ from sqlalchemy.orm import Session
 from bot.handoff import queue, surveys
 from bot.store import identities, timeline
 from bot.store.db import make_session_factory
-from bot.store.models import (
-    Base,
-    ChannelIdentity,
-    Consent,
-    ContactMessage,
-    Customer,
-    Handoff,
-    SurveyAnswer,
-)
+from bot.store.handoff_models import Handoff, SurveyAnswer
+from bot.store.models import Base, ChannelIdentity, Consent, ContactMessage, Customer
 
 
 @pytest.fixture
