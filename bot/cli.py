@@ -293,77 +293,18 @@ def cmd_agent(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_notify(settings: Settings, args: argparse.Namespace) -> None:
-    """Through the outbox with a dedup key: running the same notify twice sends once."""
-    import asyncio
+    from bot.delays.cli import OutboxCommandError, notify
 
-    from bot.delays import outbox
-    from bot.delays.policy import load_delay_policy
-    from bot.delays.worker import build_dispatcher
-    from bot.store import identities
-    from bot.store.db import make_session_factory
-    from bot.store.models import utcnow
-    from bot.store.units import Store
-
-    if identities.split_conversation_id(args.conversation) is None:
-        raise CommandError(
-            f"{args.conversation!r} is not a channel conversation (web:, whatsapp:, telegram:)"
-        )
-    entities = dict(item.split("=", 1) for item in args.entity if "=" in item)
-    key = args.key or outbox.dedup_key_for(args.conversation, args.intent, entities)
-    store = Store(make_session_factory(_engine(settings)))
-    with store.unit() as session:
-        message, created = outbox.enqueue(
-            session,
-            dedup_key=key,
-            intent=args.intent,
-            entities=entities,
-            now=utcnow(),
-            conversation_id=args.conversation,
-        )
-        message_id, status = message.id, message.status
-    if not created and status in outbox.FINAL:
-        _say(f"Already done earlier ({status}, key {key}): nothing sent again.")
-        return
-    dispatcher = build_dispatcher(settings, store, load_delay_policy(settings.retailer_file))
-    results = asyncio.run(dispatcher.run_once(only_id=message_id))
-    outcome = results.get(message_id)
-    with store.unit() as session:
-        from bot.store.delay_models import OutboxMessage
-
-        final = session.get(OutboxMessage, message_id)
-        reason = final.reason if final else None
-    messages = {
-        "sent": "Sent to the customer.",
-        "to_agent": "An agent has this conversation: it went to them as a note.",
-        "skipped": f"Not sent: {reason}.",
-        "failed": f"Failed: {reason}.",
-        "pending": f"Queued (key {key}): {reason}; a delays worker sends it later.",
-        None: f"Queued (key {key}); another worker is sending it.",
-    }
-    _say(messages.get(outcome, f"Queued (key {key}): {outcome}."))
-    if outcome == "failed":
-        raise CommandError(f"the message could not be sent: {reason}")
+    try:
+        notify(settings, args, engine=_engine(settings), say=_say)
+    except OutboxCommandError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def cmd_delays(settings: Settings, args: argparse.Namespace) -> None:
-    """`delays scan` applies the rules once; `delays work` runs one outbox worker."""
-    import asyncio
+    from bot.delays.cli import delays
 
-    from bot.delays.policy import load_delay_policy
-    from bot.delays.worker import scan_once, serve
-    from bot.store.db import make_session_factory
-    from bot.store.units import Store
-
-    if args.action == "scan":
-        store = Store(make_session_factory(_engine(settings)))
-        report = scan_once(store, load_delay_policy(settings.retailer_file))
-        _say(f"Delay scan: {report.line()}.")
-        return
-    _engine(settings)  # the schema must be current before a worker starts
-    import logging
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    asyncio.run(serve(settings, with_scan=args.scan))
+    delays(settings, args, engine=_engine(settings), say=_say)
 
 
 COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] = {
