@@ -19,7 +19,7 @@ from bot.settings import PROJECT_ROOT, Settings
 from bot.stack import child_env
 from bot.store.db import make_session_factory
 from bot.store.delay_models import OutboxMessage
-from bot.store.models import ChannelIdentity, Consent, Customer, utcnow
+from bot.store.models import ChannelIdentity, Consent, Customer, Order, utcnow
 
 FIRST_CHAT = 900_000
 
@@ -64,6 +64,15 @@ def queue_notices(engine: Engine, count: int, *, first_chat: int = FIRST_CHAT) -
                     verified=True,
                     verified_at=now,
                     verification_method="fanout",
+                )
+            )
+            # the notice is about the customer's own order: the bot names no one else's
+            session.add(
+                Order(
+                    order_number=f"F{chat}",
+                    customer_id=customer.id,
+                    placed_at=now - dt.timedelta(days=3),
+                    status="shipped",
                 )
             )
             notice_id = f"delay:fanout-{chat}:1"
