@@ -26,6 +26,7 @@ SUBSET = {
     "whatsapp_status": 20,
     "telegram_webhook": 50,
     "console_api": 50,
+    "carrier_webhook": 40,
     "import_files": 30,
 }
 

@@ -17,6 +17,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+from bench.fuzz.carrier import fuzz_carrier
 from bench.fuzz.endpoints import (
     Tally,
     fuzz_console,
@@ -27,7 +28,7 @@ from bench.fuzz.endpoints import (
 )
 from bench.fuzz.imports import fuzz_imports
 from bench.fuzz.inputs import Inputs
-from bench.fuzz.world import World
+from bench.fuzz.world import SECRET, World
 from bot.store.db import make_engine
 
 FULL = {
@@ -37,6 +38,7 @@ FULL = {
     "whatsapp_status": 500,
     "telegram_webhook": 1500,
     "console_api": 1500,
+    "carrier_webhook": 1000,
     "import_files": 500,
 }
 
@@ -51,6 +53,7 @@ async def _endpoints(world: World, counts: dict[str, int], seed: int) -> dict[st
         "whatsapp_status": lambda i, n, t: fuzz_twilio(target, i, n, t, status=True),
         "telegram_webhook": lambda i, n, t: fuzz_telegram(target, i, n, t),
         "console_api": lambda i, n, t: fuzz_console(target, i, n, t),
+        "carrier_webhook": lambda i, n, t: fuzz_carrier(target, i, n, t, secret=SECRET),
     }
     for number, (name, fuzz) in enumerate(runs.items()):
         if counts.get(name):

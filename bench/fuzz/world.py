@@ -121,6 +121,7 @@ def fuzz_world(settings: Settings) -> Iterator[World]:
             "TWILIO_API_BASE": twilio.base_url,
             "TELEGRAM_BOT_TOKEN": telegram.token,
             "TELEGRAM_WEBHOOK_SECRET": SECRET,
+            "KLANTREIS_CARRIER_SECRET": SECRET,
             "TELEGRAM_MODE": "webhook",
             "TELEGRAM_API_BASE": telegram.base_url,
             "KLANTREIS_PUBLIC_URL": public_url,
