@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import validation
 from bot.delays.policy import DelayPolicy
 from bot.delays.rules import REASONS
 from bot.delays.scan import check_orders
@@ -46,7 +47,10 @@ def _text(data: dict[str, Any], name: str, limit: int, required: bool = True) ->
         return None
     if not isinstance(value, str) or len(value) > limit:
         raise EventError(f"{name}: must be text of at most {limit} characters")
-    return value
+    try:  # a carrier's data is refused, not repaired: it must be valid Unicode without NUL
+        return validation.check_text(value, field=name)
+    except validation.Invalid as exc:
+        raise EventError(str(exc)) from None
 
 
 def parse_event(data: Any) -> CarrierEventIn:

@@ -101,3 +101,13 @@ def test_delivery_ends_the_episode_even_when_it_arrives_out_of_order(session: Se
 def test_a_malformed_event_is_refused_with_the_field_named(body: object, message: str) -> None:
     with pytest.raises(EventError, match=message):
         parse_event(body)
+
+
+@pytest.mark.parametrize("field", ["event_id", "tracking_code", "description"])
+@pytest.mark.parametrize("bad", ["evt-\ud98d", "evt-\x00"])
+def test_invalid_unicode_or_nul_in_an_event_is_refused_not_a_500(field: str, bad: str) -> None:
+    """Issue #15: the fuzzer's lone surrogate in event_id reached the database as a 500."""
+    body = {**event("3SKAAB574720737", "evt-1", NOW), field: bad}
+
+    with pytest.raises(EventError, match=field):
+        parse_event(body)
