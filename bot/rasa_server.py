@@ -113,6 +113,29 @@ def _install_whole_triggered_turns() -> None:
     MessageProcessor.trigger_external_user_uttered = trigger_external_user_uttered  # type: ignore[method-assign]
 
 
+def _install_nlg_for_domain_responses_only() -> None:
+    """Ask our NLG endpoint only for responses the domain defines, as Rasa's own NLG does.
+
+    Rasa's default actions say a response only if the domain has it (action_restart says
+    `utter_restart`, silently skipped otherwise). With an NLG endpoint Rasa 3.6 asks for it
+    anyway and takes the endpoint's "no such text" as an error that drops the action's events:
+    a customer typing /restart was not restarted (found by the fuzzer).
+    """
+    from rasa.core.nlg.callback import CallbackNaturalLanguageGenerator
+
+    original = CallbackNaturalLanguageGenerator.generate
+
+    async def generate(
+        self: Any, utter_action: str, tracker: Any, output_channel: str, **kwargs: Any
+    ) -> Any:
+        known = kwargs.get("domain_responses")
+        if known is not None and utter_action not in known:
+            return None
+        return await original(self, utter_action, tracker, output_channel, **kwargs)
+
+    CallbackNaturalLanguageGenerator.generate = generate  # type: ignore[method-assign]
+
+
 def install() -> None:
     from bot import action_fallback
 
@@ -122,6 +145,7 @@ def install() -> None:
     _install_security_headers()
     action_fallback.install()
     _install_whole_triggered_turns()
+    _install_nlg_for_domain_responses_only()
 
 
 def main() -> None:

@@ -38,3 +38,13 @@ def test_event_classes_are_found_as_before() -> None:
     found = all_subclasses(Event)
     assert SlotSet in found and UserUttered in found
     assert Event.resolve_by_type("slot") is SlotSet
+
+
+async def test_nlg_is_asked_only_for_the_domain_s_responses() -> None:
+    """/restart: Rasa asked our NLG for utter_restart, got "no such text" and lost the restart."""
+    from rasa.core.nlg.callback import CallbackNaturalLanguageGenerator
+    from rasa.utils.endpoints import EndpointConfig
+
+    nlg = CallbackNaturalLanguageGenerator(EndpointConfig("http://127.0.0.1:9/nlg"))
+    said = await nlg.generate("utter_restart", None, "rest", domain_responses={"utter_ok": []})
+    assert said is None  # nothing asked: port 9 would have refused the connection
