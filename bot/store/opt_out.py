@@ -16,17 +16,21 @@ from bot.store.models import Consent, utcnow
 SERVICE = "service"
 
 
-def withdraw_service_consent(
-    session: Session, *, customer_id: int, channel: str, now: dt.datetime | None = None
-) -> Consent:
-    """Record that this customer wants no proactive service messages on `channel`."""
-    consent = session.scalars(
+def _recorded(session: Session, *, customer_id: int, channel: str) -> Consent | None:
+    return session.scalars(
         select(Consent).where(
             Consent.customer_id == customer_id,
             Consent.purpose == SERVICE,
             Consent.channel == channel,
         )
     ).first()
+
+
+def withdraw_service_consent(
+    session: Session, *, customer_id: int, channel: str, now: dt.datetime | None = None
+) -> Consent:
+    """Record that this customer wants no proactive service messages on `channel`."""
+    consent = _recorded(session, customer_id=customer_id, channel=channel)
     if consent is None:
         consent = Consent(customer_id=customer_id, purpose=SERVICE, channel=channel)
         session.add(consent)
@@ -38,11 +42,5 @@ def withdraw_service_consent(
 
 def service_consent(session: Session, *, customer_id: int, channel: str) -> bool | None:
     """True/False as recorded, None when the customer never said."""
-    consent = session.scalars(
-        select(Consent).where(
-            Consent.customer_id == customer_id,
-            Consent.purpose == SERVICE,
-            Consent.channel == channel,
-        )
-    ).first()
+    consent = _recorded(session, customer_id=customer_id, channel=channel)
     return None if consent is None else bool(consent.granted)
