@@ -1,0 +1,94 @@
+"""Products shown like a shop shows them: one bot message per list of products.
+
+The contract every product answer uses (search, follow-ups, comparison, advice, suggestions):
+`show_products(dispatcher, products=..., language=..., intro=...)`. The message carries
+- `text`: the intro and one line per product, readable on any channel (rasa-webchat, SMS-like);
+- `buttons`: one "more about <product>" button per product, for widgets that show no cards;
+- `custom`: `{"type": "product_cards", "cards": [card, ...]}` for channels that draw cards
+  (our widget, Telegram photo + inline keyboard, WhatsApp media).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import texts
+from bot.formatting import money_text
+from bot.store.models import Product
+
+CARD_TYPE = "product_cards"
+
+
+def _payload(product: Product, aspect: str | None = None) -> str:
+    entities = {"product": product.sku}
+    if aspect:
+        entities["product_aspect"] = aspect
+    return f"/product_question{json.dumps(entities)}"
+
+
+def product_card(
+    product: Product,
+    *,
+    language: str,
+    size: str | None = None,
+    reason: str | None = None,
+) -> dict[str, Any]:
+    """One card's facts; channels decide how to draw them."""
+    in_size = [v for v in product.variants if size is None or v.variant.lower() == size.lower()]
+    return {
+        "sku": product.sku,
+        "name": product.name(language),
+        "brand": product.brand,
+        "price": money_text(product.price_cents, language),
+        "price_cents": product.price_cents,
+        "rating": product.rating,
+        "review_count": len(product.reviews),
+        "in_stock": any(v.stock > 0 for v in in_size),
+        "size": size,
+        "reason": reason,
+        "buttons": [
+            {"title": texts.text("card_more_info", language), "payload": _payload(product)},
+            {
+                "title": texts.text("card_compare", language),
+                "payload": _payload(product, "compare"),
+            },
+            {
+                "title": texts.text("card_in_my_size", language),
+                "payload": _payload(product, "sizes"),
+            },
+        ],
+    }
+
+
+def _line(card: Mapping[str, Any]) -> str:
+    parts = [f"• {card['name']}: {card['price']}"]
+    if card["rating"]:
+        parts.append(f"★ {card['rating']}")
+    if card["reason"]:
+        parts.append(str(card["reason"]))
+    return ", ".join(parts)
+
+
+def show_products(
+    dispatcher: CollectingDispatcher,
+    *,
+    products: Sequence[Product],
+    language: str,
+    intro: str,
+    size: str | None = None,
+    reasons: Mapping[str, str] | None = None,
+) -> None:
+    """Send `products` as one message: intro text, a line per product, buttons and cards."""
+    reasons = reasons or {}
+    cards = [
+        product_card(p, language=language, size=size, reason=reasons.get(p.sku)) for p in products
+    ]
+    text = "\n".join([intro, *(_line(c) for c in cards)])
+    buttons = [{"title": c["name"], "payload": c["buttons"][0]["payload"]} for c in cards]
+    dispatcher.utter_message(
+        text=text, buttons=buttons, json_message={"type": CARD_TYPE, "cards": cards}
+    )
