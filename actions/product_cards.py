@@ -4,8 +4,12 @@ The contract every product answer uses (search, follow-ups, comparison, advice, 
 `show_products(dispatcher, products=..., language=..., intro=...)`. The message carries
 - `text`: the intro and one line per product, readable on any channel (rasa-webchat, SMS-like);
 - `buttons`: one "more about <product>" button per product, for widgets that show no cards;
-- `custom`: `{"type": "product_cards", "cards": [card, ...]}` for channels that draw cards
-  (our widget, Telegram photo + inline keyboard, WhatsApp media).
+- `custom`: `{"type": "product_cards", "intro": ..., "cards": [card, ...]}` for channels that
+  draw cards (our widget, Telegram photo + inline keyboard, WhatsApp text + link + media).
+
+A card's links (`image`, `photo`, `url`) are as the shop knows them, possibly site-relative;
+each channel decides whether it can hand them on (bot/product_links.py). docs/channels.md shows
+how each channel draws a card.
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import texts
+from bot import product_links, texts
 from bot.formatting import money_text
+from bot.product_facts import rating_text, stock_text
 from bot.store.models import Product
 
 CARD_TYPE = "product_cards"
+__all__ = ["CARD_TYPE", "product_card", "rating_text", "show_products", "stock_text"]
 
 
 def _payload(product: Product, aspect: str | None = None) -> str:
@@ -50,6 +56,11 @@ def product_card(
         "in_stock": any(v.stock > 0 for v in in_size),
         "size": size,
         "reason": reason,
+        "stock_text": stock_text(product, language=language, size=size),
+        "rating_text": rating_text(product, language),
+        "image": product_links.image_url(product),
+        "photo": product_links.photo_url(product),
+        "url": product_links.page_url(product, language),
         "buttons": [
             {"title": texts.text("card_more_info", language), "payload": _payload(product)},
             {
@@ -68,6 +79,9 @@ def _line(card: Mapping[str, Any]) -> str:
     parts = [f"• {card['name']}: {card['price']}"]
     if card["rating"]:
         parts.append(f"★ {card['rating']}")
+    if card["size"]:
+        stock = str(card["stock_text"])
+        parts.append(stock[:1].lower() + stock[1:])  # mid-sentence: 'op voorraad in maat M'
     if card["reason"]:
         parts.append(str(card["reason"]))
     return ", ".join(parts)
@@ -81,14 +95,21 @@ def show_products(
     intro: str,
     size: str | None = None,
     reasons: Mapping[str, str] | None = None,
+    aspect: str | None = None,
 ) -> None:
-    """Send `products` as one message: intro text, a line per product, buttons and cards."""
+    """Send `products` as one message: intro text, a line per product, buttons and cards.
+
+    `aspect` ("price", "sizes" …) goes into the plain buttons, so that "which one do you mean?"
+    answers what was asked once the shopper picks.
+    """
     reasons = reasons or {}
     cards = [
         product_card(p, language=language, size=size, reason=reasons.get(p.sku)) for p in products
     ]
     text = "\n".join([intro, *(_line(c) for c in cards)])
-    buttons = [{"title": c["name"], "payload": c["buttons"][0]["payload"]} for c in cards]
+    buttons = [{"title": p.name(language), "payload": _payload(p, aspect)} for p in products]
     dispatcher.utter_message(
-        text=text, buttons=buttons, json_message={"type": CARD_TYPE, "cards": cards}
+        text=text,
+        buttons=buttons,
+        json_message={"type": CARD_TYPE, "intro": intro, "cards": cards},
     )

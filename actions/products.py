@@ -19,6 +19,7 @@ from actions.common import (
     say,
     store_session,
 )
+from actions.product_cards import show_products
 from bot import texts
 from bot.formatting import join_words, money_text, spec_text
 from bot.nlu.lexicon import everyday_words
@@ -133,13 +134,14 @@ class ProductAnswers:
             ambiguous = next((g for g in groups if len(g) > 1), None)
             if ambiguous:
                 options = products_by_sku(session=session, skus=ambiguous)
-                say(
+                show_products(
                     dispatcher,
-                    language,
-                    "product_which",
-                    buttons=[product_button(p, language, aspect) for p in options],
+                    products=options,
+                    language=language,
+                    intro=texts.text("product_which", language),
+                    aspect=aspect,
                 )
-                return []
+                return [SlotSet("product_results", [p.sku for p in options])]
             skus = [g[0] for g in groups]
             asks_about_range = latest_values(tracker, "category") or latest_values(tracker, "brand")
             if (

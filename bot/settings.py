@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _TRUE = ("1", "true", "yes", "on")
@@ -49,6 +50,14 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
 
 def _text(env: Mapping[str, str], name: str) -> str:
     return env.get(name, "").strip()
+
+
+def _base_url(env: Mapping[str, str], name: str) -> str:
+    raw = _text(env, name).rstrip("/")
+    parts = urlsplit(raw)
+    if raw and (parts.scheme not in ("http", "https") or not parts.netloc):
+        raise SettingsError(f"{name} must be an http(s) address, like https://shop.example.nl")
+    return raw
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,9 @@ class Settings:
     models_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "models")
     retailer_file: Path = field(default_factory=lambda: PROJECT_ROOT / "config" / "retailer.yml")
     public_url: str = ""
+    # Where shoppers reach the shop's pages and pictures (the demo shop: the services app).
+    # Site-relative card links become absolute against it for Telegram and WhatsApp.
+    shop_url: str = ""
     trust_proxy: bool | None = None  # None: not set here (credentials.yml may say)
     secure_cookies: bool = False
     demo_logins: bool = True
@@ -156,6 +168,7 @@ class Settings:
             models_dir=Path(env.get("KLANTREIS_MODELS_DIR") or PROJECT_ROOT / "models"),
             retailer_file=retailer_file,
             public_url=_text(env, "KLANTREIS_PUBLIC_URL").rstrip("/"),
+            shop_url=_base_url(env, "KLANTREIS_SHOP_URL"),
             trust_proxy=_flag(env, "KLANTREIS_TRUST_PROXY", False)
             if _text(env, "KLANTREIS_TRUST_PROXY")
             else None,

@@ -9,16 +9,22 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot import tokens
+from bot.language import supported
 from bot.security_headers import shop_page_csp
+from bot.services.product_images import product_png, product_svg
+from bot.services.product_page import PAGE_CSP, product_page
 from bot.settings import PROJECT_ROOT, Settings, token_key
+from bot.store.catalogue import products_by_sku
 from bot.store.db import make_engine, make_session_factory
-from bot.store.models import Customer
+from bot.store.models import Customer, Product
 
 DEMO_DIR = PROJECT_ROOT / "web" / "demo"
 DEMO_CUSTOMERS = ("C1001", "C1002", "C1003")
 TOKEN_TTL_SECONDS = 24 * 3600
+IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 
 def demo_logins_enabled(settings: Settings) -> bool:
@@ -56,6 +62,12 @@ def rasa_url(request: Request, settings: Settings) -> str:
     """Where the browser reaches the bot: the host it used for this page, on Rasa's port."""
     host = (request.host or "127.0.0.1").rsplit(":", 1)[0] or "127.0.0.1"
     return f"{request.scheme}://{host}:{settings.rasa_port}"
+
+
+def _product(session: Session, sku: str) -> Product | None:
+    """The product with its sizes and reviews loaded, for use after the session closes."""
+    found = products_by_sku(session=session, skus=[sku])
+    return found[0] if found else None
 
 
 def demo_blueprint(settings: Settings) -> Blueprint:
@@ -108,6 +120,37 @@ def demo_blueprint(settings: Settings) -> Blueprint:
         except RasaUnavailable:
             return response.json({"error": "bot_down"}, status=503)
         return response.json({"outcome": outcome, "order_number": found.entities["order_number"]})
+
+    @blueprint.route("/demo/images/<name:str>", methods=["GET"])
+    async def image(request: Request, name: str) -> HTTPResponse:
+        """A product's generated picture: `<sku>.svg` for pages, `<sku>.png` for apps."""
+        sku, _, kind = name.rpartition(".")
+        if kind not in ("svg", "png") or not sku:
+            return response.json({"error": "not found"}, status=404)
+        product = await request.app.ctx.store.run(lambda session: _product(session, sku))
+        if product is None:
+            return response.json({"error": "not found"}, status=404)
+        facts = {"name": product.name_nl, "brand": product.brand, "category": product.category}
+        headers = {"Cache-Control": "public, max-age=3600"}
+        if kind == "png":
+            return response.raw(product_png(**facts), content_type="image/png", headers=headers)
+        # An SVG opened on its own is a document: its policy lets it draw, never run a script.
+        headers["Content-Security-Policy"] = IMAGE_CSP
+        return response.text(
+            product_svg(**facts), content_type="image/svg+xml; charset=utf-8", headers=headers
+        )
+
+    @blueprint.route("/demo/products/<sku:str>", methods=["GET"])
+    async def product_page_route(request: Request, sku: str) -> HTTPResponse:
+        """The page a card links to."""
+        language = supported(request.args.get("lang"))
+        product = await request.app.ctx.store.run(lambda session: _product(session, sku))
+        if product is None:
+            return response.json({"error": "not found"}, status=404)
+        return response.html(
+            product_page(product, language),
+            headers={"Cache-Control": "no-cache", "Content-Security-Policy": PAGE_CSP},
+        )
 
     @blueprint.route("/demo/<name:str>", methods=["GET"])
     async def asset(_: Request, name: str) -> HTTPResponse:

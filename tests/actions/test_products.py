@@ -46,7 +46,8 @@ def test_ambiguous_name_asks_which_with_buttons(
         entity("product_aspect", "price"),
     )
     (message,) = dispatcher.messages
-    assert message["text"] == "Welke bedoel je?"
+    assert message["text"].startswith("Welke bedoel je?\n• Regenwoud Storm jas heren: €")
+    assert [c["sku"] for c in message["custom"]["cards"]] == ["TP-RJK-001", "TP-RJK-002"]
     assert [b["title"] for b in message["buttons"]] == [
         "Regenwoud Storm jas heren",
         "Regenwoud Storm jas dames",

@@ -29,6 +29,7 @@ def test_channel_values_are_read_here() -> None:
             "TELEGRAM_MODE": "Webhook",
             "TELEGRAM_BOT_USERNAME": "@TrekPeddelBot",
             "KLANTREIS_PUBLIC_URL": "https://bot.example.nl/",
+            "KLANTREIS_SHOP_URL": " https://shop.example.nl/ ",
             "KLANTREIS_SECURE_COOKIES": "yes",
             "KLANTREIS_DEMO": "0",
         }
@@ -37,6 +38,7 @@ def test_channel_values_are_read_here() -> None:
     assert settings.telegram.mode == "webhook"
     assert settings.telegram.bot_username == "TrekPeddelBot"
     assert settings.public_url == "https://bot.example.nl"
+    assert settings.shop_url == "https://shop.example.nl"
     assert settings.secure_cookies and not settings.demo_logins
     assert "geheim" not in repr(settings) and "1:abc" not in repr(settings)
 
@@ -47,6 +49,7 @@ def test_channel_values_are_read_here() -> None:
         ({"KLANTREIS_RASA_PORT": "rasa"}, "KLANTREIS_RASA_PORT", "port number from 1 to 65535"),
         ({"KLANTREIS_WEB_PORT": "70000"}, "KLANTREIS_WEB_PORT", "port number from 1 to 65535"),
         ({"KLANTREIS_DEMO": "misschien"}, "KLANTREIS_DEMO", "must be 1 or 0"),
+        ({"KLANTREIS_SHOP_URL": "shop.example.nl"}, "KLANTREIS_SHOP_URL", "http(s) address"),
         ({"KLANTREIS_TRUST_PROXY": "2"}, "KLANTREIS_TRUST_PROXY", "must be 1 or 0"),
         ({"KLANTREIS_RETAILER_FILE": "/nowhere.yml"}, "KLANTREIS_RETAILER_FILE", "set it to"),
     ],
