@@ -25,6 +25,7 @@ from bot.ratelimit import RateLimiter
 from bot.store import identities, timeline
 from bot.store.models import ChannelIdentity
 from bot.store.units import Store
+from connectors.cards import read_cards
 
 logger = logging.getLogger(__name__)
 
@@ -196,6 +197,9 @@ class Outbound:
     image: str | None = None
     author: str = "bot"
     agent_name: str | None = None
+    # Product cards (connectors/cards.py): {"type", "intro", "cards"}; `text` stays the
+    # fallback for anything that draws no cards.
+    product_cards: dict[str, Any] | None = None
 
     @classmethod
     def from_rasa(cls, message: dict[str, Any]) -> Outbound:
@@ -218,6 +222,7 @@ class Outbound:
             image=str(image) if image else None,
             author="agent" if meta.get("author") == "agent" else "bot",
             agent_name=meta.get("agent_name"),
+            product_cards=read_cards(custom),
         )
 
     @property
@@ -232,6 +237,8 @@ class Outbound:
             data["image"] = self.image
         if self.agent_name:
             data["agent_name"] = self.agent_name
+        if self.product_cards:
+            data["product_cards"] = self.product_cards
         return data
 
 

@@ -169,7 +169,7 @@ def as_dict(message: ContactMessage) -> dict[str, Any]:
         "status": message.status,
         "at": message.created_at.isoformat(),
     }
-    for key in ("buttons", "image", "agent_name", "kind"):
+    for key in ("buttons", "image", "agent_name", "kind", "product_cards"):
         if message.payload.get(key):
             data[key] = message.payload[key]
     return data

@@ -21,6 +21,7 @@ from telegram import (
 
 from bot import texts
 from bot.store.models import ContactMessage
+from connectors.cards import message_buttons
 
 _REFERENCE = re.compile(r"b:([1-9][0-9]{0,18}):([0-9]{1,3})")
 MAX_TITLE = 64  # Telegram shows a button title on one line; longer ones are cut
@@ -79,8 +80,8 @@ def resolve_button(
         return None
     if message.conversation_id != conversation_id:
         return None
-    buttons = (message.payload or {}).get("buttons")
-    if not isinstance(buttons, list) or not 0 <= index < len(buttons):
+    buttons = message_buttons(message.payload)  # a card's buttons follow the message's own
+    if not 0 <= index < len(buttons):
         return None
     button = buttons[index]
     if not isinstance(button, dict) or not isinstance(button.get("payload"), str):

@@ -11,7 +11,8 @@ Protocol (what existing Rasa widgets speak, plus three extra events they ignore)
   server → session_confirm "<session id>"    (a new id when the requested one is not ours)
   server → klantreis_history {messages: [...]}
   client → user_uttered {message, session_id, customData?: {customer_token?, language?}}
-  server → klantreis_meta {author, agent_name?}  (who wrote the bot_uttered that follows)
+  server → klantreis_meta {author, agent_name?, product_cards?}  (about the bot_uttered that
+           follows: who wrote it, and the product cards our widget draws instead of its text)
   server → bot_uttered {text, quick_replies?} or {attachment}  (Rasa's exact shapes)
   server → klantreis_user_echo {text}        (to the session's other tabs)
 """
@@ -36,6 +37,7 @@ from bot.settings import PROJECT_ROOT, Settings, rasa_token, token_key
 from bot.store import identities, timeline
 from bot.store.models import ChannelIdentity, Customer
 from connectors.base import ChannelStore, Inbound, StoreBackedChannel
+from connectors.cards import offered
 from connectors.webchat.output import WebChatOutput
 from connectors.webchat.presence import Presence
 from connectors.webchat.sessions import new_session_id, valid_session_id
@@ -191,8 +193,10 @@ class WebChatInput(StoreBackedChannel, InputChannel):
                 session_id = await self._start_session(
                     sid, data.get("session_id"), _custom_data(data)
                 )
-            # "/intent{…}" would let a shopper steer Rasa directly: our buttons send plain text.
-            text = text.lstrip("/")
+            # "/intent{…}" would let a shopper steer Rasa directly: only a button the bot
+            # offered in this conversation (a product card's "Meer info") may send one.
+            if text.startswith("/") and not (display and await self._offered(session_id, text)):
+                text = text.lstrip("/")
             await sio.emit(
                 "klantreis_user_echo",
                 {"text": display or text},
@@ -217,6 +221,12 @@ class WebChatInput(StoreBackedChannel, InputChannel):
                 logger.exception("web chat: could not handle a message of session %s", sid)
 
         return blueprint
+
+    async def _offered(self, session_id: str, payload: str) -> bool:
+        conversation_id = identities.conversation_id("web", session_id)
+        return bool(
+            await self.store.run(lambda session: offered(session, conversation_id, payload))
+        )
 
     def _token_subject(self, custom: dict[str, Any]) -> str | None:
         token = custom.get("customer_token")
@@ -288,6 +298,6 @@ def _history_item(message: Any) -> dict[str, Any]:
     item = timeline.as_dict(message)
     return {
         key: item[key]
-        for key in ("author", "text", "buttons", "image", "agent_name", "at")
+        for key in ("author", "text", "buttons", "image", "agent_name", "product_cards", "at")
         if key in item
     }

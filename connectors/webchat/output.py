@@ -36,10 +36,21 @@ def bot_uttered(message: Outbound) -> list[dict[str, Any]]:
 
 
 def author_meta(message: Outbound) -> dict[str, Any]:
-    """Sent as `klantreis_meta` just before each `bot_uttered` part; other widgets ignore it."""
+    """Sent as `klantreis_meta` just before each `bot_uttered` part; other widgets ignore it.
+
+    Product cards travel here too: our widget draws them in place of the text and buttons,
+    while rasa-webchat and the like show the text and buttons (a `custom` key in `bot_uttered`
+    would make them drop the message)."""
     meta: dict[str, Any] = {"author": message.author}
     if message.agent_name:
         meta["agent_name"] = message.agent_name
+    return meta
+
+
+def part_meta(message: Outbound, part: dict[str, Any]) -> dict[str, Any]:
+    meta = author_meta(message)
+    if message.product_cards and "text" in part:
+        meta["product_cards"] = message.product_cards
     return meta
 
 
@@ -57,8 +68,7 @@ class WebChatOutput(RecordingOutput):
         session_id = session_of(recipient_id)
         if not self.presence.online(session_id):
             return Delivery("pending")  # sent with the history when the shopper comes back
-        meta = author_meta(message)
         for part in bot_uttered(message):
-            await self.sio.emit(META_EVENT, meta, room=session_id)
+            await self.sio.emit(META_EVENT, part_meta(message, part), room=session_id)
             await self.sio.emit(BOT_MESSAGE_EVENT, part, room=session_id)
         return Delivery("sent")

@@ -210,11 +210,47 @@
   }
 
   /**
+   * Product cards from klantreis_meta / the transcript: {intro, cards: [{sku, name, price,
+   * rating_text, stock_text, in_stock, image, url, buttons}]}. Only strings are kept; they are
+   * shown as text, and links and pictures only as http(s) URLs (see renderCards).
+   */
+  function normalizeCards(data) {
+    if (!data || typeof data !== "object" || !Array.isArray(data.cards)) return null;
+    var cards = [];
+    for (var i = 0; i < data.cards.length && cards.length < 10; i++) {
+      var c = data.cards[i];
+      if (!c || typeof c !== "object" || typeof c.name !== "string" || !c.name) continue;
+      var card = { buttons: normalizeButtons(c.buttons), inStock: c.in_stock !== false };
+      ["sku", "name", "price", "rating_text", "stock_text", "image", "url"].forEach(function (key) {
+        card[key] = typeof c[key] === "string" ? c[key] : "";
+      });
+      cards.push(card);
+    }
+    if (!cards.length) return null;
+    return { intro: typeof data.intro === "string" ? data.intro : "", cards: cards };
+  }
+
+  /** The title of a card button with this payload, in any earlier message's cards. */
+  function cardButtonTitle(items, text) {
+    for (var i = items.length - 1; i >= 0; i--) {
+      var cards = items[i].cards;
+      if (!cards) continue;
+      for (var j = 0; j < cards.cards.length; j++) {
+        var buttons = cards.cards[j].buttons;
+        for (var k = 0; k < buttons.length; k++) if (buttons[k].payload === text) return buttons[k].title;
+      }
+    }
+    return null;
+  }
+
+  /**
    * A button press reaches the server (and so the transcript and other tabs) as its payload,
    * e.g. '/product_question{"product": "TP-RUN-001"}'. Show the title of the matching button
    * of the latest message with buttons instead, as in the tab where it was pressed.
    */
   function buttonTitleFor(items, text) {
+    var fromCard = cardButtonTitle(items, text); // a card's buttons stay usable later on
+    if (fromCard) return fromCard;
     for (var i = items.length - 1; i >= 0; i--) {
       if (items[i].author === "customer") return text; // those buttons were already answered
       var buttons = items[i].buttons;
@@ -739,12 +775,14 @@
     var text = m.text != null ? String(m.text) : "";
     var image = m.image ? String(m.image) : null;
     var buttons = normalizeButtons(m.buttons);
+    var cards = author === "bot" ? normalizeCards(m.product_cards) : null;
     if (!text && !image && !buttons.length) return null;
     return {
       author: author,
       text: text,
       image: image,
-      buttons: buttons,
+      buttons: cards ? [] : buttons,
+      cards: cards,
       agentName: m.agent_name ? String(m.agent_name) : null,
       at: parseTime(m.at)
     };
@@ -765,12 +803,15 @@
     var buttons = normalizeButtons(data.quick_replies).concat(normalizeButtons(data.buttons));
     var text = data.text != null ? String(data.text) : "";
     if (!text && !image && !buttons.length) return; // e.g. a custom payload this widget cannot show
+    // product cards replace the text's product lines and the plain buttons
+    var cards = meta.author !== "agent" ? normalizeCards(meta.product_cards) : null;
     this.addItem({
       author: meta.author === "agent" ? "agent" : "bot",
       agentName: meta.agent_name ? String(meta.agent_name) : null,
       text: text,
       image: image ? String(image) : null,
-      buttons: buttons,
+      buttons: cards ? [] : buttons,
+      cards: cards,
       at: new Date()
     });
     if (!this.isOpen) {
@@ -966,9 +1007,10 @@
         /* no Intl: no tooltip */
       }
     }
-    if (item.text) {
+    var shownText = item.cards ? item.cards.intro : item.text;
+    if (shownText) {
       var textEl = el("div", "kr-text");
-      appendText(textEl, item.text, author === "bot" || author === "agent", this.t("opensNewTab"));
+      appendText(textEl, shownText, author === "bot" || author === "agent", this.t("opensNewTab"));
       bubble.appendChild(textEl);
     }
     if (item.image) {
@@ -984,6 +1026,10 @@
       }
     }
     li.appendChild(bubble);
+    if (item.cards) {
+      li.classList.add("kr-msg--cards");
+      li.appendChild(this.renderCards(item.cards));
+    }
 
     if (item.pending) {
       li.classList.add("kr-msg--pending");
@@ -1012,6 +1058,58 @@
     }
     item.node = li;
     return li;
+  };
+
+  /** A horizontally scrolling row of product cards; every text goes in as text. */
+  Widget.prototype.renderCards = function (data) {
+    var self = this;
+    var row = el("div", "kr-cards", { role: "list", "data-testid": "kr-cards" });
+    data.cards.forEach(function (card) {
+      var box = el("article", "kr-card", { role: "listitem", "data-testid": "kr-card" });
+      if (card.sku) box.setAttribute("data-sku", card.sku);
+      var href = card.url ? safeUrl(card.url) : null;
+      var src = card.image ? safeUrl(card.image) : null;
+      if (src) {
+        var media = el(href ? "a" : "div", "kr-card-media", href ? { href: href, target: "_blank", rel: "noopener noreferrer", tabindex: "-1", "aria-hidden": "true" } : null);
+        var img = el("img", "kr-card-image", { loading: "lazy", decoding: "async", alt: "", width: "400", height: "300" });
+        img.src = src;
+        media.appendChild(img);
+        box.appendChild(media);
+      }
+      var body = el("div", "kr-card-body");
+      var name = el(href ? "a" : "div", "kr-card-name", href ? { href: href, target: "_blank", rel: "noopener noreferrer", "data-testid": "kr-card-link" } : null);
+      name.textContent = card.name;
+      if (href) name.title = self.t("opensNewTab");
+      body.appendChild(name);
+      var facts = [
+        ["kr-card-price", card.price],
+        ["kr-card-rating", card.rating_text],
+        ["kr-card-stock" + (card.inStock ? "" : " kr-card-stock--out"), card.stock_text]
+      ];
+      facts.forEach(function (fact) {
+        if (!fact[1]) return;
+        var line = el("div", fact[0]);
+        line.textContent = fact[1];
+        body.appendChild(line);
+      });
+      if (card.buttons.length) {
+        var group = el("div", "kr-card-buttons", { role: "group", "aria-label": card.name });
+        card.buttons.forEach(function (b) {
+          var button = el("button", "kr-card-button", { type: "button", "data-testid": "kr-card-button" });
+          button.textContent = b.title;
+          // a card's buttons name their product, so they stay usable later in the chat
+          button.addEventListener("click", function () {
+            self.send(b.payload, b.title);
+            self.focusInput();
+          });
+          group.appendChild(button);
+        });
+        body.appendChild(group);
+      }
+      box.appendChild(body);
+      row.appendChild(box);
+    });
+    return row;
   };
 
   Widget.prototype.agentLabel = function (item) {

@@ -1,0 +1,140 @@
+"""Product cards in our widget, in real headless Chromium, with the real bot processes.
+
+"wat kost de storm jas?" names two jackets: the bot lists them through show_products, and the
+widget draws them as cards (picture, name, price, rating, stock, link, buttons) in a row that
+scrolls sideways. A card's "Meer info" is answered like any question about that product.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import update
+
+from bot.settings import Settings
+from bot.stack import Stack, running_stack
+from bot.store.db import make_engine, make_session_factory
+from bot.store.models import Product
+from tests.helpers.browser import chromium, screenshot_on_failure
+from tests.helpers.demo import make_demo_store
+from tests.helpers.stack import require_model, test_settings
+
+pytestmark = pytest.mark.stack
+WAIT = 20_000
+HOSTILE_NAME = 'Regenwoud Storm jas dames <img src=x onerror="window.__pwned=1">'
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    tmp: Path = tmp_path_factory.mktemp("cards")
+    url = make_demo_store(f"sqlite:///{tmp / 'demo.db'}")
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session, session.begin():
+        # Catalogue text is data: on a card it must stay text.
+        session.execute(
+            update(Product).where(Product.sku == "TP-RJK-002").values(name_nl=HOSTILE_NAME)
+        )
+    engine.dispose()
+    settings: Settings = test_settings(tmp, url, offset=1470)
+    require_model(settings)
+    with running_stack(settings) as stack:
+        yield stack
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as browser:
+        yield browser
+
+
+def open_chat(page: Page, url: str) -> None:
+    page.goto(url)
+    if page.get_by_test_id("kr-panel").is_hidden():
+        page.get_by_test_id("kr-launcher").click()
+    expect(page.get_by_test_id("kr-status")).to_have_attribute(
+        "data-state", "connected", timeout=WAIT
+    )
+
+
+def send(page: Page, text: str) -> None:
+    page.get_by_test_id("kr-input").fill(text)
+    page.get_by_test_id("kr-send").click()
+
+
+def bot_messages(page: Page):  # type: ignore[no-untyped-def]
+    return page.locator("[data-testid=kr-message][data-author=bot]")
+
+
+def test_a_product_list_shows_as_cards_and_more_info_is_answered(
+    bot: Stack, browser: Browser, request: pytest.FixtureRequest
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    with screenshot_on_failure(page, request.node.name):
+        open_chat(page, bot.web_url)
+        send(page, "wat kost de storm jas?")
+        cards = page.get_by_test_id("kr-card")
+        expect(cards).to_have_count(2, timeout=WAIT)
+        message = bot_messages(page).last
+        # the intro is the text; the product lines and plain buttons became cards
+        expect(message.locator(".kr-text")).to_have_text("Welke bedoel je?")
+        expect(message.get_by_test_id("kr-button")).to_have_count(0)
+
+        heren = cards.first
+        expect(heren).to_have_attribute("data-sku", "TP-RJK-001")
+        expect(heren.locator(".kr-card-name")).to_have_text("Regenwoud Storm jas heren")
+        expect(heren.locator(".kr-card-price")).to_contain_text("€")
+        expect(heren.locator(".kr-card-rating")).to_contain_text("★")
+        expect(heren.locator(".kr-card-stock")).to_have_text("Op voorraad")
+        link = heren.get_by_test_id("kr-card-link")
+        assert link.get_attribute("href") == f"{bot.web_url}/demo/products/TP-RJK-001"
+        assert link.get_attribute("target") == "_blank"
+        image = heren.locator("img.kr-card-image")
+        expect(image).to_have_attribute("src", f"{bot.web_url}/demo/images/TP-RJK-001.svg")
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+        )
+        titles = heren.get_by_test_id("kr-card-button").all_inner_texts()
+        assert titles == ["Meer info", "Vergelijk", "In mijn maat?"]
+
+        # the row scrolls sideways, not the page
+        row = page.get_by_test_id("kr-cards")
+        assert row.evaluate("r => getComputedStyle(r).overflowX") == "auto"
+
+        # catalogue text stays text
+        dames = cards.nth(1)
+        expect(dames.locator(".kr-card-name")).to_have_text(HOSTILE_NAME)
+        assert page.evaluate("window.__pwned") is None
+        assert page.locator(".kr-root img[src=x]").count() == 0
+
+        heren.get_by_test_id("kr-card-button").filter(has_text="Meer info").click()
+        customer = page.locator("[data-testid=kr-message][data-author=customer]").last
+        expect(customer).to_have_text("Meer info", timeout=WAIT)
+        expect(bot_messages(page)).to_have_count(2, timeout=WAIT)
+        answer = bot_messages(page).last
+        expect(answer).to_contain_text("Regenwoud Storm jas heren")
+        expect(answer).to_contain_text("kost")
+
+        # a reload draws the transcript's cards again, and the button title, not its payload
+        page.reload()
+        open_chat(page, bot.web_url)
+        expect(page.get_by_test_id("kr-card")).to_have_count(2, timeout=WAIT)
+        expect(
+            page.locator("[data-testid=kr-message][data-author=customer]").last
+        ).to_have_text("Meer info")
+    context.close()
+
+
+def test_the_card_link_opens_the_product_page(
+    bot: Stack, browser: Browser, request: pytest.FixtureRequest
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    with screenshot_on_failure(page, request.node.name):
+        page.goto(f"{bot.web_url}/demo/products/TP-RJK-001")
+        expect(page.locator("h1")).to_have_text("Regenwoud Storm jas heren")
+        page.wait_for_function("() => document.querySelector('main img').naturalWidth > 0")
+    context.close()
