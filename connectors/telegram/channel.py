@@ -130,7 +130,7 @@ class TelegramInput(StoreBackedChannel, InputChannel):
         self._limiter = limiter
 
     def get_output_channel(self) -> OutputChannel | None:
-        return TelegramOutput(self.bot, self.store)
+        return TelegramOutput(self.bot, self.store, shop_url=self.config.shop_url)
 
     # --- HTTP -----------------------------------------------------------------------------
 
@@ -226,7 +226,7 @@ class TelegramInput(StoreBackedChannel, InputChannel):
         if incoming.kind == "button":
             return await self._button(incoming, on_new_message)
         turn = _Turn()
-        output = TelegramOutput(self.bot, self.store)
+        output = TelegramOutput(self.bot, self.store, shop_url=self.config.shop_url)
         received = await self.gateway.handle(
             incoming.inbound(),
             output,
@@ -247,16 +247,17 @@ class TelegramInput(StoreBackedChannel, InputChannel):
         if resolved is None:  # stale, forged or another chat's: only stop the spinner
             await self._acknowledge(incoming, remove=False)
             return "ignored"
-        title, payload = resolved
+        title, payload, on_card = resolved
         turn = _Turn()
-        output = TelegramOutput(self.bot, self.store)
+        output = TelegramOutput(self.bot, self.store, shop_url=self.config.shop_url)
         answer = self._answer(incoming, turn, output, on_new_message, payload)
         acknowledged = False
 
         async def acknowledge_then_answer(message: UserMessage) -> None:
             nonlocal acknowledged
             acknowledged = True
-            await self._acknowledge(incoming, remove=True)
+            # a card keeps its buttons: "Vergelijk" after "Meer info" is a fair next press
+            await self._acknowledge(incoming, remove=not on_card)
             await answer(message)
 
         received = await self.gateway.handle(

@@ -95,6 +95,7 @@ class TelegramConfig:
     api_base: str = DEFAULT_API_BASE
     bot_username: str | None = None
     token_key: bytes = b""
+    shop_url: str | None = None  # where product pictures are public (KLANTREIS_SHOP_URL)
 
     def __post_init__(self) -> None:
         if not self.token:
@@ -150,6 +151,7 @@ class TelegramConfig:
             api_base=telegram.api_base or options.get("api_base", "") or DEFAULT_API_BASE,
             bot_username=username or None,
             token_key=token_key(settings),
+            shop_url=(settings.shop_url or options.get("shop_url", "")).rstrip("/") or None,
         )
 
     @property

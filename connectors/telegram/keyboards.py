@@ -39,8 +39,11 @@ def parse_button_reference(data: object) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
-def inline_keyboard(record_id: int, buttons: list[dict[str, str]]) -> InlineKeyboardMarkup:
-    """One button per row: titles stay readable on a phone."""
+def inline_keyboard(
+    record_id: int, buttons: list[dict[str, str]], first: int = 0
+) -> InlineKeyboardMarkup:
+    """One button per row: titles stay readable on a phone. `first`: the place of the first
+    button in the message's list (a card's buttons follow the message's own)."""
     return InlineKeyboardMarkup(
         [
             [
@@ -49,7 +52,7 @@ def inline_keyboard(record_id: int, buttons: list[dict[str, str]]) -> InlineKeyb
                     callback_data=button_reference(record_id, index),
                 )
             ]
-            for index, button in enumerate(buttons)
+            for index, button in enumerate(buttons, start=first)
         ]
     )
 
@@ -73,8 +76,9 @@ def remove_keyboard() -> ReplyKeyboardRemove:
 
 def resolve_button(
     session: Session, conversation_id: str, record_id: int, index: int
-) -> tuple[str, str] | None:
-    """(title, payload) of a button the bot sent in this conversation; None otherwise."""
+) -> tuple[str, str, bool] | None:
+    """(title, payload, on a product card) of a button the bot sent in this conversation;
+    None otherwise."""
     message = session.get(ContactMessage, record_id)
     if message is None or message.direction != "out":
         return None
@@ -86,4 +90,6 @@ def resolve_button(
     button = buttons[index]
     if not isinstance(button, dict) or not isinstance(button.get("payload"), str):
         return None
-    return str(button.get("title") or button["payload"]), button["payload"]
+    own = (message.payload or {}).get("buttons")
+    on_card = index >= (len(own) if isinstance(own, list) else 0)
+    return str(button.get("title") or button["payload"]), button["payload"], on_card

@@ -1,4 +1,4 @@
-"""Sending to a Telegram chat: plain text (split at 4096), photos, and keyboards.
+"""Sending to a Telegram chat: plain text (split at 4096), photos, keyboards and product cards.
 
 Every message is plain text, never `parse_mode`, so nothing a customer typed (and an agent
 or the bot repeats) can turn into markup or links.
@@ -16,13 +16,16 @@ from telegram.constants import MessageLimit
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot import texts
+from bot.product_links import public_url
 from bot.store import identities
 from connectors.base import ChannelStore, Delivery, Outbound, Recorded, RecordingOutput
+from connectors.cards import Card, cards_of
 from connectors.telegram.keyboards import inline_keyboard
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096, counted in UTF-16 code units
+MAX_CAPTION = int(MessageLimit.CAPTION_LENGTH)  # 1024
 MAX_RETRY_AFTER = 5.0  # seconds we wait once when Telegram asks us to slow down
 ATTEMPTS = 3  # tries of one call when Telegram fails on its side or cannot be reached
 RETRY_DELAY = 0.5  # seconds before the second try; doubles before the third
@@ -76,10 +79,18 @@ class TelegramOutput(RecordingOutput):
 
     channel = "telegram"
 
-    def __init__(self, bot: Bot, store: ChannelStore, *, reply_markup: ReplyMarkup | None = None):
+    def __init__(
+        self,
+        bot: Bot,
+        store: ChannelStore,
+        *,
+        reply_markup: ReplyMarkup | None = None,
+        shop_url: str | None = None,
+    ):
         super().__init__(store)
         self.bot = bot
         self.reply_markup = reply_markup
+        self.shop_url = shop_url
         self.retry_delay = RETRY_DELAY
         # What recording learnt about a message, for its delivery: (timeline id, language).
 
@@ -99,6 +110,9 @@ class TelegramOutput(RecordingOutput):
             label = texts.text("agent_label", language)
             author = f"{message.agent_name} ({label})" if message.agent_name else label.capitalize()
             text = f"{author}: {text}"
+        cards = cards_of(message.product_cards)
+        if cards and record_id is not None and message.author == "bot":
+            return await self._send_cards(chat_id, record_id, message, cards)
         keyboard: InlineKeyboardMarkup | None = None
         if message.buttons:
             if record_id is not None:
@@ -133,6 +147,50 @@ class TelegramOutput(RecordingOutput):
             )
         if not sent:
             return Delivery("failed", error_code="empty")
+        return Delivery("sent", provider_id=f"{chat_id}:{sent[-1].message_id}")
+
+    async def _send_cards(
+        self, chat_id: int, record_id: int, message: Outbound, cards: list[Card]
+    ) -> Delivery:
+        """The intro, then per product a photo with its facts as caption and its buttons as an
+        inline keyboard. A picture Telegram cannot fetch (a site-relative link and no public
+        shop address) leaves the facts as a text message with the same keyboard."""
+        sent: list[Message] = []
+        intro = str((message.product_cards or {}).get("intro") or "")
+        for piece in split_text(intro) if intro else []:
+            sent.append(
+                await self._call(
+                    self.bot.send_message,
+                    chat_id=chat_id,
+                    text=piece,
+                    reply_markup=self._take_reply_markup(),
+                )
+            )
+        first = len(message.buttons)  # a card's buttons follow the message's own in the record
+        for card in cards:
+            keyboard = inline_keyboard(record_id, card.buttons, first) if card.buttons else None
+            first += len(card.buttons)
+            caption = card.caption()
+            page = public_url(card.url, self.shop_url)
+            if page:
+                caption = f"{caption}\n{page}"
+            photo = public_url(card.photo or card.image, self.shop_url)
+            if photo:
+                sent.append(
+                    await self._call(
+                        self.bot.send_photo,
+                        chat_id=chat_id,
+                        photo=photo,
+                        caption=caption[:MAX_CAPTION],
+                        reply_markup=keyboard,
+                    )
+                )
+            else:
+                sent.append(
+                    await self._call(
+                        self.bot.send_message, chat_id=chat_id, text=caption, reply_markup=keyboard
+                    )
+                )
         return Delivery("sent", provider_id=f"{chat_id}:{sent[-1].message_id}")
 
     def _take_reply_markup(self) -> ReplyMarkup | None:
