@@ -59,6 +59,7 @@ class WhatsAppConfig:
     trust_proxy: bool = False
     api_base: str | None = None
     timeout: float = 10.0
+    shop_url: str | None = None  # where product pictures are public (KLANTREIS_SHOP_URL)
 
     def __repr__(self) -> str:
         return (
@@ -101,6 +102,7 @@ class WhatsAppConfig:
             "public_url": settings.public_url,
             "trust_proxy": {True: "1", False: "0", None: ""}[settings.trust_proxy],
             "api_base": twilio.api_base,
+            "shop_url": settings.shop_url,
         }
         options = dict(options or {})
         for name in SECRET_OPTIONS:
@@ -139,6 +141,7 @@ class WhatsAppConfig:
             trust_proxy=(value("trust_proxy") or "").lower() in ("1", "true", "yes", "on"),
             api_base=_base_url(value("api_base"), "TWILIO_API_BASE"),
             timeout=timeout if timeout > 0 else 10.0,
+            shop_url=_base_url(value("shop_url"), "KLANTREIS_SHOP_URL"),
         )
         if not config.public_url:
             logger.warning(

@@ -27,7 +27,7 @@ from bot.store.service_window import WINDOW, within_window
 from connectors.base import ChannelStore, Delivery, Outbound, Recorded, RecordingOutput
 from connectors.whatsapp.client import OUTSIDE_WINDOW_CODES, Sent, TwilioSender
 from connectors.whatsapp.config import WhatsAppConfig
-from connectors.whatsapp.render import render, split_body
+from connectors.whatsapp.render import parts
 
 CHANNEL = "whatsapp"
 
@@ -66,6 +66,7 @@ def outbound_of(message: ContactMessage) -> Outbound:
         image=payload.get("image"),
         author=message.author if message.author in ("bot", "agent") else "bot",
         agent_name=payload.get("agent_name"),
+        product_cards=payload.get("product_cards"),
     )
 
 
@@ -177,13 +178,12 @@ class WhatsAppOutput(RecordingOutput):
                 await self._send_template(conversation_id, recipient)
 
     async def _send_free_text(self, phone: str, message: Outbound, language: str) -> Sent:
-        parts = split_body(render(message, language)) or [""]
         sent = Sent("failed", error_code="empty")
-        for index, part in enumerate(parts):
-            media = [message.image] if message.image and index == 0 else None
-            if not part and not media:
+        for body, image in parts(message, language, self.config.shop_url):
+            media = [image] if image else None
+            if not body and not media:
                 continue
-            sent = await self.sender.send(f"whatsapp:{phone}", body=part or None, media_url=media)
+            sent = await self.sender.send(f"whatsapp:{phone}", body=body or None, media_url=media)
             if not sent.ok:
                 break
         return sent

@@ -1,4 +1,5 @@
-"""Plain WhatsApp text for Rasa's rich messages: buttons become numbered options.
+"""Plain WhatsApp text for Rasa's rich messages: buttons become numbered options, product
+cards a message per product with its link and picture.
 
 WhatsApp free-form messages sent through Twilio have no buttons, so "Ja / Nee" buttons are
 written as "1. Ja\n2. Nee" with a short hint, and a bare number in the answer is mapped back to
@@ -10,7 +11,9 @@ from __future__ import annotations
 import re
 
 from bot import texts
+from bot.product_links import public_url
 from connectors.base import Outbound
+from connectors.cards import cards_of
 
 # Twilio refuses a body over 1600 characters (counted in UTF-16 code units, like an emoji = 2).
 MAX_BODY = 1600
@@ -39,6 +42,29 @@ def render(message: Outbound, language: str | None) -> str:
         options = options_block(message.buttons, language)
         body = f"{body}\n\n{options}" if body else options
     return body
+
+
+def parts(
+    message: Outbound, language: str | None, shop_url: str | None = None
+) -> list[tuple[str, str | None]]:
+    """The (body, media URL) messages one outbound message becomes on WhatsApp.
+
+    Product cards: the intro, then per product its facts and page link with its picture as
+    media (when Twilio can fetch it: an absolute URL, or a site-relative one and the shop's
+    public address), then the buttons as numbered options, as for any message."""
+    cards = cards_of(message.product_cards) if message.author == "bot" else []
+    if not cards:
+        bodies = split_body(render(message, language)) or [""]
+        return [(body, message.image if index == 0 else None) for index, body in enumerate(bodies)]
+    intro = str((message.product_cards or {}).get("intro") or "")
+    found: list[tuple[str, str | None]] = [(body, None) for body in split_body(intro)]
+    for card in cards:
+        link = public_url(card.url, shop_url)
+        body = f"{card.caption()}\n{link}" if link else card.caption()
+        found.append((split_body(body)[0], public_url(card.photo or card.image, shop_url)))
+    if message.buttons:
+        found.append((options_block(message.buttons, language), None))
+    return found
 
 
 def choice_number(text: str) -> int | None:
