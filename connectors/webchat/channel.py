@@ -193,9 +193,10 @@ class WebChatInput(StoreBackedChannel, InputChannel):
                 session_id = await self._start_session(
                     sid, data.get("session_id"), _custom_data(data)
                 )
-            # "/intent{…}" would let a shopper steer Rasa directly: only a button the bot
-            # offered in this conversation (a product card's "Meer info") may send one.
-            if text.startswith("/") and not (display and await self._offered(session_id, text)):
+            # "/intent{…}" would let a shopper steer Rasa directly: only the payload of a button
+            # the bot offered in this conversation (a product card's "Meer info", pressed in our
+            # widget or in rasa-webchat) goes to Rasa as it is.
+            if text.startswith("/") and not await self._offered(session_id, text):
                 text = text.lstrip("/")
             await sio.emit(
                 "klantreis_user_echo",

@@ -290,3 +290,26 @@ def test_opening_the_widget_does_not_make_the_bot_answer_an_empty_message(
         page.wait_for_timeout(1_500)
         texts = page.evaluate("() => window.__botUttered.map((m) => m.text || '')")
         assert not [text for text in texts if "leeg bericht" in text], texts
+
+
+def test_product_cards_reach_it_as_text_and_quick_replies_that_work(
+    shop_page: str, context: BrowserContext, request: pytest.FixtureRequest
+) -> None:
+    """A product list carries cards for our widget (in klantreis_meta); rasa-webchat gets the
+    same message as text with a line per product and a quick reply per product."""
+    page = context.new_page()
+    with screenshot(page, request):
+        open_widget(page, shop_page)
+        send(page, "wat kost de storm jas?")
+        listed = wait_for_bot_uttered(page, "Welke bedoel je?")
+        assert set(listed) == {"text", "quick_replies"}  # exactly what it shows
+        assert "• Regenwoud Storm jas heren: €" in listed["text"]
+        expect(page.locator(".rw-response").filter(has_text="Storm jas dames: €")).to_be_visible(
+            timeout=WAIT
+        )
+        reply = page.locator(".rw-reply").filter(has_text="Regenwoud Storm jas heren")
+        expect(reply).to_be_visible(timeout=WAIT)
+        reply.click()
+        # the quick reply's payload names the product (and the price asked about)
+        answer = wait_for_bot_uttered(page, "kost €")
+        assert answer["text"].startswith("Regenwoud Storm jas heren kost €")
