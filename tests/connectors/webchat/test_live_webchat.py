@@ -69,6 +69,37 @@ async def test_buttons_arrive_as_quick_replies(bot: Stack) -> None:
     await tab.close()
 
 
+async def test_product_cards_travel_beside_the_text_and_only_offered_payloads_steer(
+    bot: Stack,
+) -> None:
+    tab = Tab(bot.rasa_url)
+    await tab.open(language="nl")
+    payload = '/product_question{"product": "TP-RJK-002", "product_aspect": "price"}'
+    # typed before the bot offered it: plain text for the NLU, not an intent with entities
+    [typed] = await tab.say(payload)
+    assert not typed.startswith("Regenwoud Storm jas dames kost")
+
+    [listed] = await tab.say("wat kost de storm jas?")
+    assert listed.startswith("Welke bedoel je?\n• Regenwoud Storm jas heren: €")
+    assert set(tab.bot[-1]) == {"text", "quick_replies"}  # what every Rasa widget shows
+    cards = tab.meta[-1]["product_cards"]
+    assert cards["intro"] == "Welke bedoel je?"
+    assert [c["sku"] for c in cards["cards"]] == ["TP-RJK-001", "TP-RJK-002"]
+    assert cards["cards"][0]["image"] == "/demo/images/TP-RJK-001.svg"
+    assert tab.bot[-1]["quick_replies"][1]["payload"] == payload
+
+    [answer] = await tab.say(payload)  # now it is a button the bot offered
+    assert answer.startswith("Regenwoud Storm jas dames kost €")
+    await tab.close()
+
+    again = Tab(bot.rasa_url)
+    await again.open(tab.session_id)
+    assert [m.get("product_cards", {}).get("intro") for m in again.history].count(
+        "Welke bedoel je?"
+    ) == 1
+    await again.close()
+
+
 async def test_a_reload_gets_the_whole_conversation_back(bot: Stack) -> None:
     first = Tab(bot.rasa_url)
     session_id = await first.open()
