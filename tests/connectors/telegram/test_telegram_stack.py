@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -28,13 +29,13 @@ pytestmark = pytest.mark.stack
 OFFSET = 200  # Rasa on 5305, actions on 5355
 KEY = "telegram-stack-signing-key"
 SECRET = "stack-webhook-secret"
-STRANGER, SANNE, PRESSER, TRIGGERED = 7001, 7002, 7003, 7004
+STRANGER, SANNE, PRESSER, TRIGGERED, SHOPPER = 7001, 7002, 7003, 7004, 7005
 
 
 @pytest.fixture(scope="module")
 def fake() -> Iterator[FakeTelegram]:
     with FakeTelegram() as server:
-        for chat in (STRANGER, SANNE, PRESSER, TRIGGERED):
+        for chat in (STRANGER, SANNE, PRESSER, TRIGGERED, SHOPPER):
             server.add_chat(chat)
         yield server
 
@@ -53,6 +54,7 @@ def live(tmp_path_factory: pytest.TempPathFactory, fake: FakeTelegram) -> Iterat
         "TELEGRAM_BOT_USERNAME": "TrekPeddelBot",
         "KLANTREIS_PUBLIC_URL": f"http://127.0.0.1:{settings.rasa_port}",
         "KLANTREIS_TOKEN_KEY": KEY,
+        "KLANTREIS_SHOP_URL": f"http://127.0.0.1:{settings.web_port}",  # the demo shop
     }
     with running_stack(settings, extra_env=extra_env) as stack:
         yield stack, database_url, settings.runtime_dir / "logs"
@@ -168,3 +170,29 @@ def test_the_logs_hold_no_token(live: Any, fake: FakeTelegram) -> None:
         text = log.read_text(errors="replace")
         assert fake.token not in text, log.name
         assert SECRET not in text, log.name
+
+
+def test_a_product_list_arrives_as_photos_with_keyboards(live: Any, fake: FakeTelegram) -> None:
+    stack, _, _ = live
+    updates = Updates(first_update_id=600)
+
+    status, _ = telegram(stack, updates.text(SHOPPER, "wat kost de storm jas?"))
+
+    assert status == 200
+    assert fake.sent_texts(SHOPPER) == ["Welke bedoel je?"]
+    photos = [c for c in fake.calls_to("sendPhoto") if c["chat_id"] == str(SHOPPER)]
+    assert [p["photo"] for p in photos] == [
+        f"{stack.web_url}/demo/images/TP-RJK-001.png",
+        f"{stack.web_url}/demo/images/TP-RJK-002.png",
+    ]
+    picture = httpx.get(photos[0]["photo"])  # what Telegram would fetch: the demo shop serves it
+    assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
+    assert photos[1]["caption"].startswith("Regenwoud Storm jas dames · €")
+    rows = photos[1]["reply_markup"]["inline_keyboard"]
+    assert [row[0]["text"] for row in rows] == ["Meer info", "Vergelijk", "In mijn maat?"]
+
+    more_info = rows[0][0]["callback_data"]
+    status, _ = telegram(stack, updates.press(SHOPPER, more_info, message_id=1))
+
+    assert status == 200
+    assert fake.sent_texts(SHOPPER)[-1].startswith("Regenwoud Storm jas dames kost €")

@@ -38,6 +38,7 @@ PUBLIC_URL = f"http://127.0.0.1:{5105 + OFFSET + stack_helpers.PORT_SHIFT}"
 TEMPLATE = "HX" + "c" * 32
 SANNE = "+31612345678"
 MARK = "+31623456781"  # C1002, has never written on WhatsApp
+DAAN = "+31645678123"  # C1004
 
 
 @dataclass
@@ -92,6 +93,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             "TWILIO_CONTENT_SID": TEMPLATE,
             "TWILIO_API_BASE": twilio.base_url,
             "KLANTREIS_PUBLIC_URL": PUBLIC_URL,
+            "KLANTREIS_SHOP_URL": f"http://127.0.0.1:{settings.web_port}",  # the demo shop
         }
         with running_stack(settings, extra_env=env) as stack:
             yield Live(stack, twilio, settings.runtime_dir / "logs", settings.database_url)
@@ -160,6 +162,21 @@ def test_delivery_reports_reach_the_timeline(live: Live) -> None:
     finally:
         engine.dispose()
     assert status == "delivered"
+
+
+def test_a_product_list_arrives_with_links_pictures_and_numbers(live: Live) -> None:
+    before = len(live.twilio.sent())
+    live.whatsapp(DAAN, "wat kost de storm jas?")
+    intro, heren, dames, options = live.twilio.sent()[before:]
+    shop = live.stack.web_url
+    assert intro.get("Body") == "Welke bedoel je?"
+    assert (heren.get("Body") or "").endswith(f"{shop}/demo/products/TP-RJK-001")
+    assert heren.form["MediaUrl"] == [f"{shop}/demo/images/TP-RJK-001.png"]
+    assert dames.form["MediaUrl"] == [f"{shop}/demo/images/TP-RJK-002.png"]
+    assert "2. Regenwoud Storm jas dames" in (options.get("Body") or "")
+    # "2" picks the second jacket, and the price asked about comes with it
+    answer = "\n".join(live.whatsapp(DAAN, "2"))
+    assert answer.startswith("Regenwoud Storm jas dames kost €")
 
 
 def test_no_traceback_in_the_logs(live: Live) -> None:
