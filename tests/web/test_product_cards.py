@@ -122,9 +122,9 @@ def test_a_product_list_shows_as_cards_and_more_info_is_answered(
         page.reload()
         open_chat(page, bot.web_url)
         expect(page.get_by_test_id("kr-card")).to_have_count(2, timeout=WAIT)
-        expect(
-            page.locator("[data-testid=kr-message][data-author=customer]").last
-        ).to_have_text("Meer info")
+        expect(page.locator("[data-testid=kr-message][data-author=customer]").last).to_have_text(
+            "Meer info"
+        )
     context.close()
 
 
@@ -137,4 +137,29 @@ def test_the_card_link_opens_the_product_page(
         page.goto(f"{bot.web_url}/demo/products/TP-RJK-001")
         expect(page.locator("h1")).to_have_text("Regenwoud Storm jas heren")
         page.wait_for_function("() => document.querySelector('main img').naturalWidth > 0")
+    context.close()
+
+
+def test_english_cards_on_a_phone(
+    bot: Stack, browser: Browser, request: pytest.FixtureRequest
+) -> None:
+    context = browser.new_context(viewport={"width": 400, "height": 800})
+    page = context.new_page()
+    with screenshot_on_failure(page, request.node.name):
+        open_chat(page, bot.web_url)
+        page.get_by_test_id("kr-lang").click()
+        send(page, "how much is the Regenwoud Storm jacket?")
+        cards = page.get_by_test_id("kr-card")
+        expect(cards).to_have_count(2, timeout=WAIT)
+        first = cards.first
+        expect(first.locator(".kr-card-stock")).to_have_text("In stock")
+        titles = first.get_by_test_id("kr-card-button").all_inner_texts()
+        assert titles == ["More info", "Compare", "In my size?"]
+        link = first.get_by_test_id("kr-card-link")
+        assert link.get_attribute("href") == f"{bot.web_url}/demo/products/TP-RJK-001?lang=en"
+        # the row scrolls inside the chat: the second card is reachable by scrolling it
+        row = page.get_by_test_id("kr-cards")
+        assert row.evaluate("r => r.scrollWidth > r.clientWidth")
+        cards.nth(1).get_by_test_id("kr-card-button").first.scroll_into_view_if_needed()
+        expect(cards.nth(1).get_by_test_id("kr-card-button").first).to_be_in_viewport()
     context.close()
