@@ -77,8 +77,8 @@ def product_card(
 
 def _line(card: Mapping[str, Any]) -> str:
     parts = [f"• {card['name']}: {card['price']}"]
-    if card["rating"]:
-        parts.append(f"★ {card['rating']}")
+    if card["rating_text"]:
+        parts.append(str(card["rating_text"]))  # '★ 4,5 (3 reviews)'
     if card["size"]:
         stock = str(card["stock_text"])
         parts.append(stock[:1].lower() + stock[1:])  # mid-sentence: 'op voorraad in maat M'

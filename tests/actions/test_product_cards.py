@@ -24,6 +24,7 @@ def test_one_message_with_text_buttons_and_cards(
     (message,) = dispatcher.messages
     assert message["text"].startswith("Deze passen bij je vraag:\n• Veloce Aero 3: €")
     assert "gedempt" in message["text"]
+    assert "★ 4,5 (" in message["text"]  # the rating as a Dutch shopper writes it
     assert [b["title"] for b in message["buttons"]] == [p.name("nl") for p in products]
     cards = message["custom"]["cards"]
     assert message["custom"]["type"] == CARD_TYPE

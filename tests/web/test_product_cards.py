@@ -128,15 +128,19 @@ def test_a_product_list_shows_as_cards_and_more_info_is_answered(
     context.close()
 
 
-def test_the_card_link_opens_the_product_page(
+def test_the_shop_links_to_product_pages_with_their_pictures(
     bot: Stack, browser: Browser, request: pytest.FixtureRequest
 ) -> None:
     context = browser.new_context()
     page = context.new_page()
     with screenshot_on_failure(page, request.node.name):
-        page.goto(f"{bot.web_url}/demo/products/TP-RJK-001")
-        expect(page.locator("h1")).to_have_text("Regenwoud Storm jas heren")
+        page.goto(bot.web_url)
+        page.locator(".card[data-sku=TP-TNT-001] .name a:visible").click()
+        expect(page).to_have_url(f"{bot.web_url}/demo/products/TP-TNT-001")
+        expect(page.locator("h1")).to_have_text("Wadden Duo 2 tent")
         page.wait_for_function("() => document.querySelector('main img').naturalWidth > 0")
+        page.goto(f"{bot.web_url}/demo/products/TP-RJK-001?lang=en")
+        expect(page.locator("h1")).to_have_text("Regenwoud Storm jacket men")
     context.close()
 
 
