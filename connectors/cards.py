@@ -102,7 +102,7 @@ def message_buttons(payload: Any) -> list[dict[str, str]]:
     return [*buttons, *card_buttons(data.get("product_cards"))]
 
 
-def offered(session: Session, conversation_id: str, payload: str, look_back: int = 30) -> bool:
+def offered(session: Session, conversation_id: str, payload: str, look_back: int = 50) -> bool:
     """Whether the bot offered a button with exactly this payload in this conversation lately.
 
     Only such a payload may reach Rasa as "/intent{…}": a shopper can press what we showed,
