@@ -19,7 +19,9 @@ from actions.common import (
     say,
     store_session,
 )
+from actions.product_search import search_reply
 from bot import texts
+from bot.catalogue.sizes import matches_size
 from bot.formatting import join_words, money_text, spec_text
 from bot.nlu.lexicon import everyday_words
 from bot.store.catalogue import closest_products, products_by_sku, products_in
@@ -67,16 +69,6 @@ def variant_name(variant: ProductVariant, language: str) -> str:
     word = texts.text("size_word", language)
     name = f"{word} {variant.variant}"
     return f"{name} ({variant.colour})" if variant.colour else name
-
-
-def matches_size(variant: str, size: str) -> bool:
-    variant, size = variant.lower().replace(",", "."), size.lower().replace(",", ".")
-    if variant == size:
-        return True
-    span = re.fullmatch(r"(\d+)-(\d+)", variant)
-    if span and re.fullmatch(r"\d+(\.5)?", size):
-        return int(span.group(1)) <= float(size) <= int(span.group(2))
-    return False
 
 
 def matching_variants(
@@ -141,6 +133,10 @@ class ProductAnswers:
                 )
                 return []
             skus = [g[0] for g in groups]
+            if not skus:  # by what the shopper needs, not by name (actions/product_search.py)
+                found = search_reply(dispatcher, tracker, session=session, language=language)
+                if found is not None:
+                    return found
             asks_about_range = latest_values(tracker, "category") or latest_values(tracker, "brand")
             if (
                 not skus

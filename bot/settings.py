@@ -106,6 +106,9 @@ class Settings:
     web_port: int = 8000
     models_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "models")
     retailer_file: Path = field(default_factory=lambda: PROJECT_ROOT / "config" / "retailer.yml")
+    advice_file: Path = field(
+        default_factory=lambda: PROJECT_ROOT / "data" / "demo" / "advice.yml"
+    )
     public_url: str = ""
     trust_proxy: bool | None = None  # None: not set here (credentials.yml may say)
     secure_cookies: bool = False
@@ -155,6 +158,9 @@ class Settings:
             web_port=_port(env, "KLANTREIS_WEB_PORT", 8000),
             models_dir=Path(env.get("KLANTREIS_MODELS_DIR") or PROJECT_ROOT / "models"),
             retailer_file=retailer_file,
+            advice_file=Path(
+                env.get("KLANTREIS_ADVICE_FILE") or PROJECT_ROOT / "data" / "demo" / "advice.yml"
+            ),
             public_url=_text(env, "KLANTREIS_PUBLIC_URL").rstrip("/"),
             trust_proxy=_flag(env, "KLANTREIS_TRUST_PROXY", False)
             if _text(env, "KLANTREIS_TRUST_PROXY")

@@ -1,0 +1,410 @@
+"""Search answers: products found by what the shopper needs, not by name.
+
+`search_reply` turns the message's catalogue facts (category, attributes, price, rating, sort,
+a relative "iets goedkopers") and the product in context into a search, and answers with the
+best few matches and why they fit, the nearest alternatives and what they miss, or a question
+that narrows a broad search. It also gives advice for a need from the retailer's rules
+(data/demo/advice.yml) and an honest "we don't sell that". actions/products.py asks it first
+whenever a product question names no product.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.common import latest_values, say
+from actions.product_cards import show_products
+from bot import texts
+from bot.catalogue.advice import Advice, AdviceError, load_advice
+from bot.catalogue.conditions import (
+    flag_phrase,
+    money_text,
+    number_phrase,
+    parse_wanted,
+    text_phrase,
+)
+from bot.catalogue.search import (
+    SORTS,
+    WEIGHT_KEY,
+    Match,
+    SearchResult,
+    Wanted,
+    search,
+)
+from bot.catalogue.unsold import categories, unsold_thing
+from bot.catalogue.vocabulary import amount_text, category_name, number_text
+from bot.formatting import AMSTERDAM, join_words
+from bot.settings import Settings
+from bot.store.catalogue import products_by_sku
+from bot.store.models import Product, utcnow
+
+logger = logging.getLogger(__name__)
+
+LIMIT = 3
+SEARCH_FACTS = ("category", "attribute", "price_max", "price_min", "rating_min", "sort")
+POINTING = frozenset({"it", "first", "second", "third"})  # about a product shown: dialogue's
+RELATIVE = ("cheaper", "better", "lighter")
+ATTRIBUTE_FACT = re.compile(r"^\s*([\w-]+)\s*(<=|>=|<|>|=)\s*(.+?)\s*$")
+
+
+def today() -> dt.date:
+    return utcnow().astimezone(AMSTERDAM).date()
+
+
+def advice() -> Advice | None:
+    """The retailer's advice rules; a broken file is logged and the bot searches without them."""
+    try:
+        return load_advice(Settings.from_env().advice_file)
+    except AdviceError as exc:
+        logger.error("Advice rules not used: %s", exc)
+        return None
+
+
+def search_reply(
+    dispatcher: CollectingDispatcher, tracker: Tracker, *, session: Session, language: str
+) -> list[EventType] | None:
+    """Answer a product question that names no product by search, advice or "we don't sell
+    that"; None when the message is none of these (the caller answers as before)."""
+    if POINTING & set(latest_values(tracker, "reference")):
+        return None
+    text = str(tracker.latest_message.get("text") or "")
+    categories_said = latest_values(tracker, "category")
+    know_how = advice()
+    rule = None
+    if know_how and not text.startswith("/"):
+        rule = know_how.need_in(text, language, categories_said[0] if categories_said else None)
+    rules = know_how.search_rules if know_how else None
+    if rule is not None:
+        need = rule.for_day(today())
+        wanted = wanted_from(tracker, base=need.wanted)
+        result = search(session=session, wanted=wanted, language=language, limit=LIMIT, rules=rules)
+        return _advise(dispatcher, result, need.reason[language], wanted, language)
+    relative = next((r for r in RELATIVE if r in latest_values(tracker, "reference")), None)
+    if relative:
+        context = _context_product(tracker, session)
+        return _relative(dispatcher, tracker, session, language, relative, context, know_how)
+    if not _is_search(tracker):
+        return _not_sold(dispatcher, tracker, session, language)
+    base = {}
+    if not categories_said and tracker.get_slot("product"):
+        context = _context_product(tracker, session)
+        base = {"category": context.category} if context else {}
+    wanted = wanted_from(tracker, base=base)
+    result = search(session=session, wanted=wanted, language=language, limit=LIMIT, rules=rules)
+    return _answer(dispatcher, result, wanted, language)
+
+
+def _context_product(tracker: Tracker, session: Session) -> Product | None:
+    sku = tracker.get_slot("product")
+    found = products_by_sku(session=session, skus=[sku]) if sku else []
+    return found[0] if found else None
+
+
+def _is_search(tracker: Tracker) -> bool:
+    """Does the message ask for products by what they are, not about one product?"""
+    said = {fact: latest_values(tracker, fact) for fact in SEARCH_FACTS}
+    if said["category"] or said["price_max"] or said["price_min"] or said["rating_min"]:
+        return True
+    if said["sort"]:
+        return not tracker.get_slot("product_results")  # 'de goedkoopste' of a list shown
+    # 'waterdicht?' with a product in context is about that product
+    return bool(said["attribute"]) and not tracker.get_slot("product")
+
+
+def wanted_from(tracker: Tracker, *, base: Mapping[str, Any] | None = None) -> Wanted:
+    """The message's facts over `base` (an advice rule's search, the product in context)."""
+    base = base or {}
+    attributes = dict(base.get("attributes") or {})
+    for fact in latest_values(tracker, "attribute"):
+        found = ATTRIBUTE_FACT.match(fact)
+        if found:
+            key, operator, value = found.groups()
+            attributes[key] = value if operator == "=" else operator + value
+    sorts = [s for s in latest_values(tracker, "sort") if s in SORTS]
+    return Wanted(
+        category=_first(tracker, "category") or base.get("category"),
+        attributes=attributes,
+        size=_first(tracker, "size") or base.get("size"),
+        price_min_cents=_cents(_first(tracker, "price_min")) or base.get("price_min"),
+        price_max_cents=_cents(_first(tracker, "price_max")) or base.get("price_max"),
+        brand=_first(tracker, "brand") or base.get("brand"),
+        rating_min=_decimal(_first(tracker, "rating_min")) or _decimal(base.get("rating_min")),
+        sort=sorts[0] if sorts else base.get("sort"),
+    )
+
+
+def _first(tracker: Tracker, fact: str) -> str | None:
+    values = latest_values(tracker, fact)
+    return values[0] if values else None
+
+
+def _cents(value: str | None) -> int | None:
+    number = _decimal(value)
+    return int(number) if number is not None and number >= 0 else None
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _answer(
+    dispatcher: CollectingDispatcher, result: SearchResult, wanted: Wanted, language: str
+) -> list[EventType]:
+    if result.narrowing and result.count > LIMIT:
+        _ask_narrowing(dispatcher, result, wanted, language)
+        return []
+    if result.matches:
+        if len(result.matches) == 1:
+            intro = texts.text("search_found_one", language)
+        elif wanted.sort:
+            intro = texts.text(f"search_sorted_{wanted.sort}", language)
+        elif result.count > len(result.matches):
+            intro = texts.text("search_found_more", language, count=result.count)
+        else:
+            intro = texts.text("search_found", language)
+        return _show(dispatcher, result.matches, intro, wanted, language, one=bool(wanted.sort))
+    if result.alternatives:
+        intro = texts.text("search_alternatives", language)
+        return _show(dispatcher, result.alternatives, intro, wanted, language)
+    say(dispatcher, language, "search_nothing")
+    return []
+
+
+def _show(
+    dispatcher: CollectingDispatcher,
+    matches: list[Match],
+    intro: str,
+    wanted: Wanted,
+    language: str,
+    *,
+    one: bool = False,
+    reasons: Mapping[str, str] | None = None,
+) -> list[EventType]:
+    """Show the products with their reasons; remember the list, and the product when there is
+    one (or the shopper asked for the best, cheapest or lightest)."""
+    products = [m.product for m in matches]
+    show_products(
+        dispatcher,
+        products=products,
+        language=language,
+        intro=intro,
+        size=wanted.size,
+        reasons=reasons
+        or {m.product.sku: reason_text(m, language) for m in matches if m.reasons or m.misses},
+    )
+    events: list[EventType] = [SlotSet("product_results", [p.sku for p in products])]
+    if len(products) == 1 or one:
+        events.append(SlotSet("product", products[0].sku))
+    if wanted.size:
+        events.append(SlotSet("shopper_size", wanted.size))
+    return events
+
+
+def reason_text(match: Match, language: str) -> str:
+    """'waterdicht, op voorraad in maat 44'; for an alternative what it misses first."""
+    if not match.misses:
+        return ", ".join(match.reasons)
+    missed = ", ".join(match.misses)
+    if match.reasons:
+        return texts.fragment(
+            "search_but", language, misses=missed, reasons=", ".join(match.reasons)
+        )
+    return missed
+
+
+def _ask_narrowing(
+    dispatcher: CollectingDispatcher, result: SearchResult, wanted: Wanted, language: str
+) -> None:
+    key = str(result.narrowing)
+    titles = [_capital(answer_phrase(key, v, language)) for v in result.narrowing_values]
+    if wanted.category:
+        found = texts.fragment(
+            "search_count_category",
+            language,
+            count=result.count,
+            category=category_name(wanted.category, language),
+        )
+    else:
+        found = texts.fragment("search_count", language, count=result.count)
+    options = join_words([t.lower() for t in titles], language).replace(
+        f" {texts.fragment('and_word', language)} ", f" {texts.fragment('or_word', language)} "
+    )
+    question = (
+        f"search_narrow_{key}" if f"search_narrow_{key}" in texts.catalogue() else "search_narrow"
+    )
+    buttons = [
+        {"title": title, "payload": narrowing_payload(wanted, key, value)}
+        for title, value in zip(titles, result.narrowing_values, strict=True)
+    ]
+    say(dispatcher, language, question, buttons=buttons, found=found, options=options)
+
+
+def answer_phrase(key: str, value: str, language: str) -> str:
+    """How an answer to a narrowing question reads: 'voor de weg', '2-persoons', 'waterdicht'."""
+    _, parsed = parse_wanted(value)
+    if isinstance(parsed, bool):
+        return flag_phrase(key, parsed, language)
+    if isinstance(parsed, Decimal):
+        return number_phrase(key, parsed, language)
+    return text_phrase(key, value, language)
+
+
+def narrowing_payload(wanted: Wanted, key: str, value: str) -> str:
+    """The button's message: the same search with the answer added."""
+    facts: dict[str, Any] = {}
+    if wanted.category:
+        facts["category"] = wanted.category
+    facts["attribute"] = [*(f"{k}={v}" for k, v in wanted.attributes.items()), f"{key}={value}"]
+    for name, given in (
+        ("size", wanted.size),
+        ("price_min", wanted.price_min_cents),
+        ("price_max", wanted.price_max_cents),
+        ("brand", wanted.brand),
+        ("rating_min", wanted.rating_min),
+    ):
+        if given is not None:
+            facts[name] = str(given)
+    return f"/product_question{json.dumps(facts, ensure_ascii=False)}"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _advise(
+    dispatcher: CollectingDispatcher,
+    result: SearchResult,
+    reason: str,
+    wanted: Wanted,
+    language: str,
+) -> list[EventType]:
+    """Advice for a need: the rule's reason in plain words, then what fits it."""
+    if result.matches:
+        intro = texts.text("search_advice", language, reason=reason)
+        return _show(dispatcher, result.matches, intro, wanted, language)
+    if result.alternatives:
+        intro = texts.text("search_advice_alternatives", language, reason=reason)
+        return _show(dispatcher, result.alternatives, intro, wanted, language)
+    say(dispatcher, language, "search_advice_nothing", reason=reason)
+    return []
+
+
+def _relative(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    session: Session,
+    language: str,
+    kind: str,
+    context: Product | None,
+    know_how: Advice | None,
+) -> list[EventType]:
+    """'Iets goedkopers', 'something lighter', 'een betere': from the product in context, in
+    its category."""
+    if context is None:
+        say(dispatcher, language, "search_reference_missing")
+        return []
+    base: dict[str, Any] = {"category": context.category}
+    weight = _weight(context)
+    rating = _decimal(context.rating) or Decimal(0)
+    if kind == "cheaper":
+        base["price_max"] = context.price_cents - 1
+        condition = "price"
+    elif kind == "better":
+        base["rating_min"] = rating + Decimal("0.1")
+        condition = "rating"
+    else:
+        condition = f"attribute:{WEIGHT_KEY}"
+        base["attributes"] = {WEIGHT_KEY: f"<{weight}"} if weight is not None else {}
+    wanted = wanted_from(tracker, base=base)
+    wanted = replace(wanted, category=context.category, exclude_skus=(context.sku,))
+    name = context.name(language)
+    shown_rating = number_text(rating, language) if context.rating else "-"
+    nothing = {
+        "product": name,
+        "category": category_name(context.category, language),
+        "rating": shown_rating,
+    }
+    if kind == "lighter" and weight is None:
+        say(dispatcher, language, "search_none_lighter", buttons=None, **nothing)
+        return []
+    rules = know_how.search_rules if know_how else None
+    result = search(session=session, wanted=wanted, language=language, limit=LIMIT, rules=rules)
+    fitting = result.matches or [
+        m for m in result.alternatives if any(c.name == condition and c.met for c in m.checks)
+    ]
+    if not fitting:
+        say(dispatcher, language, f"search_none_{kind}", buttons=None, **nothing)
+        return []
+    reasons = {
+        m.product.sku: _relative_reason(m, kind, context, condition, language) for m in fitting
+    }
+    intro = texts.text(f"search_{kind}_intro", language, product=name, rating=shown_rating)
+    return _show(dispatcher, fitting, intro, wanted, language, reasons=reasons)
+
+
+def _relative_reason(
+    match: Match, kind: str, context: Product, condition: str, language: str
+) -> str:
+    if kind == "cheaper":
+        first = texts.fragment(
+            "search_cheaper_by",
+            language,
+            amount=money_text(context.price_cents - match.product.price_cents, language),
+        )
+    elif kind == "lighter":
+        lighter = (_weight(context) or Decimal(0)) - (_weight(match.product) or Decimal(0))
+        amount = amount_text(WEIGHT_KEY, lighter, language)
+        first = texts.fragment("search_lighter_by", language, amount=amount)
+    else:
+        first = str(match.reason_for("rating"))
+    others = [c.reason for c in match.checks if c.met and c.reason and c.name != condition]
+    missed = list(match.misses)
+    text = ", ".join([first, *others])
+    if missed:
+        return ", ".join(missed) + f" ({text})"
+    return text
+
+
+def _weight(product: Product) -> Decimal | None:
+    value = (product.attributes or {}).get(WEIGHT_KEY)
+    return None if isinstance(value, bool) else _decimal(value)
+
+
+def _not_sold(
+    dispatcher: CollectingDispatcher, tracker: Tracker, session: Session, language: str
+) -> list[EventType] | None:
+    """'Fietsen verkopen we niet': only for a question the recogniser found nothing in."""
+    recognised = tracker.latest_message.get("catalogue") or []
+    text = str(tracker.latest_message.get("text") or "")
+    if recognised or text.startswith("/"):
+        return None
+    thing = unsold_thing(session=session, text=text, language=language)
+    if thing is None:
+        return None
+    names = [category_name(key, language) for key in categories(session)]
+    say(
+        dispatcher,
+        language,
+        "search_not_sold",
+        thing=_capital(thing) if language == "nl" else thing,
+        categories=join_words(names, language),
+    )
+    return []
