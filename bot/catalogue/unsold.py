@@ -153,6 +153,7 @@ SERVICE = frozenset(
     }
 )
 MAX_WORDS = 4
+ARTICLES = frozenset({"een", "de", "het", "die", "deze", "a", "an", "the", "these", "those"})
 
 
 def asked_thing(text: str, language: str) -> str | None:
@@ -167,14 +168,17 @@ def asked_thing(text: str, language: str) -> str | None:
 
 
 def _head(rest: str, language: str) -> str | None:
-    """The first run of content words: 'een laptop voor mijn zoon' → 'laptop'."""
-    skip = stop_words(language) | FILLERS
+    """The words right after the question: 'een laptop voor mijn zoon' → 'laptop'. A thing
+    after a preposition ('anything for a long day') is a need, not a thing."""
+    stop = stop_words(language)
     words: list[str] = []
     for word in re.findall(r"[^\W_]+(?:-[^\W_]+)*", rest):
-        if word in skip or word.isdigit():
+        if not words and (word in FILLERS or word in ARTICLES):
+            continue
+        if word in stop or word in FILLERS or word.isdigit():
             if words:
                 break
-            continue
+            return None
         words.append(word)
     if not words or len(words) > MAX_WORDS or SERVICE & set(words):
         return None
