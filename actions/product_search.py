@@ -173,16 +173,16 @@ def _answer(
         return []
     if result.matches:
         if len(result.matches) == 1:
-            intro = texts.text("search_found_one", language)
+            intro = texts.fragment("search_found_one", language)
         elif wanted.sort:
-            intro = texts.text(f"search_sorted_{wanted.sort}", language)
+            intro = texts.fragment(f"search_sorted_{wanted.sort}", language)
         elif result.count > len(result.matches):
-            intro = texts.text("search_found_more", language, count=result.count)
+            intro = texts.fragment("search_found_more", language, count=result.count)
         else:
-            intro = texts.text("search_found", language)
+            intro = texts.fragment("search_found", language)
         return _show(dispatcher, result.matches, intro, wanted, language, one=bool(wanted.sort))
     if result.alternatives:
-        intro = texts.text("search_alternatives", language)
+        intro = texts.fragment("search_alternatives", language)
         return _show(dispatcher, result.alternatives, intro, wanted, language)
     say(dispatcher, language, "search_nothing")
     return []
@@ -298,10 +298,10 @@ def _advise(
 ) -> list[EventType]:
     """Advice for a need: the rule's reason in plain words, then what fits it."""
     if result.matches:
-        intro = texts.text("search_advice", language, reason=reason)
+        intro = texts.fragment("search_advice", language, reason=reason)
         return _show(dispatcher, result.matches, intro, wanted, language)
     if result.alternatives:
-        intro = texts.text("search_advice_alternatives", language, reason=reason)
+        intro = texts.fragment("search_advice_alternatives", language, reason=reason)
         return _show(dispatcher, result.alternatives, intro, wanted, language)
     say(dispatcher, language, "search_advice_nothing", reason=reason)
     return []
@@ -356,7 +356,7 @@ def _relative(
     reasons = {
         m.product.sku: _relative_reason(m, kind, context, condition, language) for m in fitting
     }
-    intro = texts.text(f"search_{kind}_intro", language, product=name, rating=shown_rating)
+    intro = texts.fragment(f"search_{kind}_intro", language, product=name, rating=shown_rating)
     return _show(dispatcher, fitting, intro, wanted, language, reasons=reasons)
 
 
