@@ -114,13 +114,15 @@ def search(
 ) -> SearchResult:
     """The best `limit` products for `wanted`, or the nearest alternatives when none fits."""
     rules = rules or SearchRules()
-    candidates = _candidates(session, wanted)
-    seen = _Seen(
-        sizes=_sizes(session, candidates) if wanted.size else {},
-        reviews=_review_counts(session, candidates) if wanted.sort == "best" else {},
+    # Price and brand are filtered in SQL first; only when that leaves nothing that fits are the
+    # rest read, for the nearest alternatives (which may miss the budget or the brand).
+    narrow = wanted.brand is not None or (
+        wanted.price_min_cents is not None or wanted.price_max_cents is not None
     )
-    checked = [_match(p, wanted, language, rules, seen) for p in candidates]
+    checked, seen = _checked(session, wanted, language, rules, in_sql=narrow)
     fitting = sorted((m for m in checked if not m.misses), key=lambda m: _rank(m, wanted, seen))
+    if not fitting and narrow:
+        checked, seen = _checked(session, wanted, language, rules, in_sql=False)
     if fitting:
         narrowing, values = (None, ()) if wanted.sort else _narrowing(fitting, wanted, rules, limit)
         _preload(session, fitting[:limit])
@@ -144,12 +146,29 @@ class _Seen:
     reviews: Mapping[int, int]
 
 
-def _candidates(session: Session, wanted: Wanted) -> list[Product]:
+def _checked(
+    session: Session, wanted: Wanted, language: str, rules: SearchRules, *, in_sql: bool
+) -> tuple[list[Match], _Seen]:
+    candidates = _candidates(session, wanted, in_sql=in_sql)
+    seen = _Seen(
+        sizes=_sizes(session, candidates) if wanted.size else {},
+        reviews=_review_counts(session, candidates) if wanted.sort == "best" else {},
+    )
+    return [_match(p, wanted, language, rules, seen) for p in candidates], seen
+
+
+def _candidates(session: Session, wanted: Wanted, *, in_sql: bool) -> list[Product]:
     query = select(Product)
     if wanted.category:
         query = query.where(Product.category == wanted.category)
     if wanted.exclude_skus:
         query = query.where(Product.sku.not_in(list(wanted.exclude_skus)))
+    if in_sql and wanted.brand:
+        query = query.where(func.lower(Product.brand) == wanted.brand.lower())
+    if in_sql and wanted.price_min_cents is not None:
+        query = query.where(Product.price_cents >= wanted.price_min_cents)
+    if in_sql and wanted.price_max_cents is not None:
+        query = query.where(Product.price_cents <= wanted.price_max_cents)
     return list(session.execute(query.order_by(Product.sku)).scalars())
 
 
