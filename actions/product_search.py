@@ -88,7 +88,11 @@ def search_reply(
     rules = know_how.search_rules if know_how else None
     if rule is not None:
         need = rule.for_day(today())
-        wanted = wanted_from(tracker, base=need.wanted)
+        base = dict(need.wanted)
+        if categories_said and base.get("category") not in (None, categories_said[0]):
+            # 'sokken voor een beginnende hardloper': the rule's attributes are for its category
+            base.pop("attributes", None)
+        wanted = wanted_from(tracker, base=base)
         result = search(session=session, wanted=wanted, language=language, limit=LIMIT, rules=rules)
         return _advise(dispatcher, result, need.reason[language], wanted, language)
     relative = next((r for r in RELATIVE if r in latest_values(tracker, "reference")), None)

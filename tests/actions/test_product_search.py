@@ -304,3 +304,11 @@ def test_broken_advice_rules_leave_search_working(
         entity("category", "running_shoes"),
     )
     assert texts(dispatcher)[0].startswith("Ik vond er 4.")
+
+
+def test_the_shoppers_category_wins_over_the_rules(store: str) -> None:
+    dispatcher = CollectingDispatcher()
+    ask(dispatcher, "sokken voor een beginnende hardloper?", entity("category", "socks"))
+    assert texts(dispatcher)[0].startswith("Als beginner wil je vooral")
+    assert {c["sku"] for c in cards(dispatcher)} <= {"TP-SOK-001", "TP-SOK-002", "TP-SOK-003"}
+    assert all(c["reason"] == "onder €130" for c in cards(dispatcher))
