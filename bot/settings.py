@@ -106,9 +106,7 @@ class Settings:
     web_port: int = 8000
     models_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "models")
     retailer_file: Path = field(default_factory=lambda: PROJECT_ROOT / "config" / "retailer.yml")
-    advice_file: Path = field(
-        default_factory=lambda: PROJECT_ROOT / "data" / "demo" / "advice.yml"
-    )
+    advice_file: Path = field(default_factory=lambda: PROJECT_ROOT / "data" / "demo" / "advice.yml")
     public_url: str = ""
     trust_proxy: bool | None = None  # None: not set here (credentials.yml may say)
     secure_cookies: bool = False
