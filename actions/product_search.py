@@ -24,7 +24,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.common import latest_values, say
+from actions.common import latest_entities, latest_values, say
 from actions.product_cards import show_products
 from bot import texts
 from bot.catalogue.advice import Advice, AdviceError, load_advice
@@ -70,6 +70,26 @@ def advice() -> Advice | None:
     except AdviceError as exc:
         logger.error("Advice rules not used: %s", exc)
         return None
+
+
+def need_names_the_product(tracker: Tracker, language: str) -> bool:
+    """Are the words a product was recognised by the words of a need? ('beginner runner' is
+    advice, even when 'beginner' is also in a product's synonyms.)"""
+    text = str(tracker.latest_message.get("text") or "")
+    know_how = advice() if not text.startswith("/") else None
+    categories_said = latest_values(tracker, "category")
+    found = (
+        know_how.need_at(text, language, categories_said[0] if categories_said else None)
+        if know_how
+        else None
+    )
+    if found is None:
+        return False
+    _, start, end = found
+    products = latest_entities(tracker, "product")
+    return bool(products) and all(
+        int(p.get("start", -1)) >= start and int(p.get("end", -1)) <= end for p in products
+    )
 
 
 def search_reply(

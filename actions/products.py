@@ -19,7 +19,7 @@ from actions.common import (
     say,
     store_session,
 )
-from actions.product_search import search_reply
+from actions.product_search import need_names_the_product, search_reply
 from bot import texts
 from bot.catalogue.sizes import matches_size
 from bot.formatting import join_words, money_text, spec_text
@@ -122,6 +122,11 @@ class ProductAnswers:
         sizes = latest_values(tracker, "size")
         colours = latest_values(tracker, "colour")
         with store_session() as session:
+            # by what the shopper needs, not by name (actions/product_search.py)
+            if not groups or need_names_the_product(tracker, language):
+                found = search_reply(dispatcher, tracker, session=session, language=language)
+                if found is not None:
+                    return found
             ambiguous = next((g for g in groups if len(g) > 1), None)
             if ambiguous:
                 options = products_by_sku(session=session, skus=ambiguous)
@@ -133,10 +138,6 @@ class ProductAnswers:
                 )
                 return []
             skus = [g[0] for g in groups]
-            if not skus:  # by what the shopper needs, not by name (actions/product_search.py)
-                found = search_reply(dispatcher, tracker, session=session, language=language)
-                if found is not None:
-                    return found
             asks_about_range = latest_values(tracker, "category") or latest_values(tracker, "brand")
             if (
                 not skus

@@ -77,22 +77,34 @@ class Advice:
         """The rule whose need words the message uses; the longest words win ('beginnende
         hardloper' over 'beginner'). A rule for one category only counts when the message is
         about that category."""
-        found: list[tuple[int, int, Rule]] = []
-        lowered = " ".join(text.lower().split())
+        found = self.need_at(text, language, category)
+        return found[0] if found else None
+
+    def need_at(
+        self, text: str, language: str, category: str | None = None
+    ) -> tuple[Rule, int, int] | None:
+        """The rule and where its words are in `text` (start, end)."""
+        found: list[tuple[int, int, Rule, int, int]] = []
+        lowered = text.lower()
         for order, rule in enumerate(self.rules):
             if rule.when_category and rule.when_category != category:
                 continue
             languages = [language, *(lang for lang in rule.words if lang != language)]
             for lang in languages:
                 for words in rule.words.get(lang, ()):
-                    if _says(lowered, words):
-                        found.append((len(words), -order, rule))
-        return max(found, key=lambda f: f[:2])[2] if found else None
+                    span = _says(lowered, words)
+                    if span:
+                        found.append((len(words), -order, rule, *span))
+        if not found:
+            return None
+        _, _, rule, start, end = max(found, key=lambda f: f[:2])
+        return rule, start, end
 
 
-def _says(text: str, words: str) -> bool:
+def _says(text: str, words: str) -> tuple[int, int] | None:
     pattern = r"\s+".join(re.escape(w) for w in words.lower().split())
-    return re.search(rf"(?<!\w){pattern}(?!\w)", text) is not None
+    found = re.search(rf"(?<!\w){pattern}(?!\w)", text)
+    return found.span() if found else None
 
 
 def season_of(day: dt.date) -> str:

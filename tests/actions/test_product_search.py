@@ -312,3 +312,19 @@ def test_the_shoppers_category_wins_over_the_rules(store: str) -> None:
     assert texts(dispatcher)[0].startswith("Als beginner wil je vooral")
     assert {c["sku"] for c in cards(dispatcher)} <= {"TP-SOK-001", "TP-SOK-002", "TP-SOK-003"}
     assert all(c["reason"] == "onder €130" for c in cards(dispatcher))
+
+
+def test_need_words_a_product_was_recognised_by_are_still_advice(store: str) -> None:
+    """'beginner' is also in the Daily Trainer's synonyms; the need wins when those are the
+    only words the product was found by, not when the shopper names a product."""
+    text = "what do you recommend for a beginner runner?"
+    start = text.index("beginner")
+    spurious = {**entity("product", "TP-RUN-004", "0"), "start": start, "end": start + 8}
+    advice = CollectingDispatcher()
+    ask(advice, text, spurious, language="en")
+    assert texts(advice)[0].startswith("As a beginner you mainly want")
+    named = "is the Kustlijn Daily Trainer good for a beginner runner?"
+    found = {**entity("product", "TP-RUN-004", "0"), "start": 7, "end": 29}
+    answer = CollectingDispatcher()
+    ask(answer, named, found, language="en")
+    assert texts(answer)[0].startswith("Kustlijn Daily Trainer costs")
