@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from actions.common import latest_entities, latest_values, say
 from actions.product_cards import show_products
 from bot import texts
-from bot.catalogue.advice import Advice, AdviceError, load_advice
+from bot.catalogue.advice import Advice, AdviceError, shop_advice
 from bot.catalogue.conditions import (
     flag_phrase,
     money_text,
@@ -46,7 +46,6 @@ from bot.catalogue.search import (
 from bot.catalogue.unsold import categories, unsold_thing
 from bot.catalogue.vocabulary import amount_text, category_name, number_text
 from bot.formatting import AMSTERDAM, join_words
-from bot.settings import Settings
 from bot.store.catalogue import products_by_sku
 from bot.store.models import Product, utcnow
 
@@ -66,7 +65,7 @@ def today() -> dt.date:
 def advice() -> Advice | None:
     """The retailer's advice rules; a broken file is logged and the bot searches without them."""
     try:
-        return load_advice(Settings.from_env().advice_file)
+        return shop_advice()
     except AdviceError as exc:
         logger.error("Advice rules not used: %s", exc)
         return None
@@ -367,7 +366,7 @@ def _relative(
         "rating": shown_rating,
     }
     if kind == "lighter" and weight is None:
-        say(dispatcher, language, "search_none_lighter", buttons=None, **nothing)
+        say(dispatcher, language, "search_weight_unknown", buttons=None, **nothing)
         return []
     rules = know_how.search_rules if know_how else None
     result = search(session=session, wanted=wanted, language=language, limit=LIMIT, rules=rules)

@@ -130,6 +130,22 @@ def load_advice(path: Path) -> Advice:
     return _load(path, changed)
 
 
+def shop_advice() -> Advice:
+    """The shop's own advice file (Settings.advice_file, KLANTREIS_ADVICE_FILE)."""
+    from bot.settings import Settings
+
+    return load_advice(Settings.from_env().advice_file)
+
+
+def shop_search_rules() -> SearchRules:
+    """The shop's search know-how for callers of `search()` (follow-ups, suggestions); plain
+    rules when the advice file cannot be used."""
+    try:
+        return shop_advice().search_rules
+    except AdviceError:
+        return SearchRules()
+
+
 def parse_advice(data: Any, where: str = "advice") -> Advice:
     """Check the whole file and build the advice, or say the first mistake."""
     if not isinstance(data, dict):

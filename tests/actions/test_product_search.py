@@ -328,3 +328,12 @@ def test_need_words_a_product_was_recognised_by_are_still_advice(store: str) -> 
     answer = CollectingDispatcher()
     ask(answer, named, found, language="en")
     assert texts(answer)[0].startswith("Kustlijn Daily Trainer costs")
+
+
+def test_lighter_than_a_product_without_a_weight(store: str) -> None:
+    dispatcher = CollectingDispatcher()
+    ask(dispatcher, "iets lichters?", entity("reference", "lighter"), product="TP-SOK-001")
+    assert texts(dispatcher) == [
+        "Van de Kustlijn Merino hardloopsokken weet ik het gewicht niet, dus iets lichters kan "
+        "ik zo niet voor je vinden."
+    ]

@@ -138,3 +138,15 @@ def test_a_broken_or_missing_file_is_a_clear_error(tmp_path: Path) -> None:
         load_advice(path)
     with pytest.raises(AdviceError, match="cannot read it"):
         load_advice(tmp_path / "missing.yml")
+
+
+def test_the_shops_search_rules_for_other_callers(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from bot.catalogue.advice import shop_search_rules
+
+    assert "surface" in shop_search_rules().ask_about
+    broken = tmp_path / "advice.yml"
+    broken.write_text("rules: 3", encoding="utf-8")
+    monkeypatch.setenv("KLANTREIS_ADVICE_FILE", str(broken))
+    assert shop_search_rules().ask_about == ()
