@@ -266,9 +266,14 @@ def _narrowing(
             continue
         if not rules.ask_about and len(counts) > max(2, len(fitting) // 2):
             continue  # a question with as many answers as products does not narrow
+        # a value that fits every answer (unisex) is no answer of its own
+        fits_all = rules.also_fits.get(key, {})
+        answers = Counter({v: n for v, n in counts.items() if v.lower() not in fits_all})
+        if len(answers) < 2:
+            continue
         gini = 1 - sum((n / len(fitting)) ** 2 for n in counts.values())
         score = gini * len(present) / len(fitting)
-        candidate = (score, -order, key, _in_order(counts))
+        candidate = (score, -order, key, _in_order(answers))
         if best is None or candidate[:2] > best[:2]:
             best = candidate
     return (best[2], best[3]) if best else (None, ())

@@ -294,3 +294,11 @@ def test_another_retailers_catalogue_is_searched_with_no_code_change(demo_url: s
         }
         session.rollback()
     engine.dispose()
+
+
+def test_a_value_that_fits_every_answer_is_not_offered_as_one(shop: Session) -> None:
+    jackets = search(
+        session=shop, wanted=Wanted(category="rain_jackets"), language="nl", rules=RULES
+    )
+    assert jackets.narrowing == "gender"
+    assert set(jackets.narrowing_values) == {"men", "women"}  # unisex fits both
