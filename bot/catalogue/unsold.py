@@ -153,6 +153,7 @@ SERVICE = frozenset(
     }
 )
 MAX_WORDS = 4
+MAX_LETTERS = 30  # no word is longer ('x' * 10_000 is not a thing to sell)
 ARTICLES = frozenset({"een", "de", "het", "die", "deze", "a", "an", "the", "these", "those"})
 
 
@@ -180,7 +181,9 @@ def _head(rest: str, language: str) -> str | None:
                 break
             return None
         words.append(word)
-    if not words or len(words) > MAX_WORDS or SERVICE & set(words):
+    if not words or len(words) > MAX_WORDS or max(map(len, words)) > MAX_LETTERS:
+        return None
+    if SERVICE & set(words):
         return None
     return " ".join(words)
 

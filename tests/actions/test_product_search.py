@@ -17,6 +17,7 @@ from actions.product_search import today
 from actions.products import answer_product_question
 from bot.catalogue.advice import load_advice, season_of
 from bot.settings import PROJECT_ROOT
+from tests.helpers.demo import BAD_INPUT
 from tests.helpers.trackers import entity, make_tracker, texts
 
 
@@ -337,3 +338,11 @@ def test_lighter_than_a_product_without_a_weight(store: str) -> None:
         "Van de Kustlijn Merino hardloopsokken weet ik het gewicht niet, dus iets lichters kan "
         "ik zo niet voor je vinden."
     ]
+
+
+@pytest.mark.parametrize("text", BAD_INPUT)
+def test_bad_input_gets_a_polite_answer(store: str, text: str) -> None:
+    dispatcher = CollectingDispatcher()
+    ask(dispatcher, text)
+    ask(dispatcher, "do you sell " + text, language="en")
+    assert all(message.get("text") for message in dispatcher.messages)

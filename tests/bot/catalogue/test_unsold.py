@@ -54,3 +54,7 @@ def test_only_a_short_thing_counts() -> None:
 
 def test_the_categories_we_sell(shop: Session) -> None:
     assert {"tents", "running_shoes", "wetsuits"} <= set(categories(shop))
+
+
+def test_nonsense_is_not_a_thing() -> None:
+    assert asked_thing("do you sell " + "x" * 10_000, "en") is None
