@@ -5,13 +5,13 @@ a relative "iets goedkopers") and the product in context into a search, and answ
 best few matches and why they fit, the nearest alternatives and what they miss, or a question
 that narrows a broad search. It also gives advice for a need from the retailer's rules
 (data/demo/advice.yml) and an honest "we don't sell that". actions/products.py asks it first
-whenever a product question names no product.
+whenever a product question names no product. How the answers are said is in
+actions/search_replies.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import re
 from collections.abc import Mapping
@@ -20,32 +20,18 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.common import latest_entities, latest_values, say
-from actions.product_cards import show_products
+from actions.search_replies import advise_on, ask_narrowing, not_sold, show_matches
 from bot import texts
 from bot.catalogue.advice import Advice, AdviceError, shop_advice
-from bot.catalogue.conditions import (
-    flag_phrase,
-    money_text,
-    number_phrase,
-    parse_wanted,
-    text_phrase,
-)
-from bot.catalogue.search import (
-    SORTS,
-    WEIGHT_KEY,
-    Match,
-    SearchResult,
-    Wanted,
-    search,
-)
-from bot.catalogue.unsold import categories, unsold_thing
+from bot.catalogue.conditions import money_text
+from bot.catalogue.search import SORTS, WEIGHT_KEY, Match, SearchResult, Wanted, search
 from bot.catalogue.vocabulary import amount_text, category_name, number_text
-from bot.formatting import AMSTERDAM, join_words
+from bot.formatting import AMSTERDAM
 from bot.store.catalogue import products_by_sku
 from bot.store.models import Product, utcnow
 
@@ -113,13 +99,13 @@ def search_reply(
             base.pop("attributes", None)
         wanted = wanted_from(tracker, base=base)
         result = search(session=session, wanted=wanted, language=language, limit=LIMIT, rules=rules)
-        return _advise(dispatcher, result, need.reason[language], wanted, language)
+        return advise_on(dispatcher, result, need.reason[language], wanted, language)
     relative = next((r for r in RELATIVE if r in latest_values(tracker, "reference")), None)
     if relative:
         context = _context_product(tracker, session)
         return _relative(dispatcher, tracker, session, language, relative, context, know_how)
     if not _is_search(tracker):
-        return _not_sold(dispatcher, tracker, session, language)
+        return not_sold(dispatcher, tracker, session, language)
     base = {}
     if not categories_said and tracker.get_slot("product"):
         context = _context_product(tracker, session)
@@ -192,7 +178,7 @@ def _answer(
     dispatcher: CollectingDispatcher, result: SearchResult, wanted: Wanted, language: str
 ) -> list[EventType]:
     if result.narrowing and result.count > LIMIT:
-        _ask_narrowing(dispatcher, result, wanted, language)
+        ask_narrowing(dispatcher, result, wanted, language)
         return []
     if result.matches:
         if len(result.matches) == 1:
@@ -203,130 +189,13 @@ def _answer(
             intro = texts.fragment("search_found_more", language, count=result.count)
         else:
             intro = texts.fragment("search_found", language)
-        return _show(dispatcher, result.matches, intro, wanted, language, one=bool(wanted.sort))
+        return show_matches(
+            dispatcher, result.matches, intro, wanted, language, one=bool(wanted.sort)
+        )
     if result.alternatives:
         intro = texts.fragment("search_alternatives", language)
-        return _show(dispatcher, result.alternatives, intro, wanted, language)
+        return show_matches(dispatcher, result.alternatives, intro, wanted, language)
     say(dispatcher, language, "search_nothing")
-    return []
-
-
-def _show(
-    dispatcher: CollectingDispatcher,
-    matches: list[Match],
-    intro: str,
-    wanted: Wanted,
-    language: str,
-    *,
-    one: bool = False,
-    reasons: Mapping[str, str] | None = None,
-) -> list[EventType]:
-    """Show the products with their reasons; remember the list, and the product when there is
-    one (or the shopper asked for the best, cheapest or lightest)."""
-    products = [m.product for m in matches]
-    show_products(
-        dispatcher,
-        products=products,
-        language=language,
-        intro=intro,
-        size=wanted.size,
-        reasons=reasons
-        or {m.product.sku: reason_text(m, language) for m in matches if m.reasons or m.misses},
-    )
-    events: list[EventType] = [SlotSet("product_results", [p.sku for p in products])]
-    if len(products) == 1 or one:
-        events.append(SlotSet("product", products[0].sku))
-    if wanted.size:
-        events.append(SlotSet("shopper_size", wanted.size))
-    return events
-
-
-def reason_text(match: Match, language: str) -> str:
-    """'waterdicht, op voorraad in maat 44'; for an alternative what it misses first."""
-    if not match.misses:
-        return ", ".join(match.reasons)
-    missed = ", ".join(match.misses)
-    if match.reasons:
-        return texts.fragment(
-            "search_but", language, misses=missed, reasons=", ".join(match.reasons)
-        )
-    return missed
-
-
-def _ask_narrowing(
-    dispatcher: CollectingDispatcher, result: SearchResult, wanted: Wanted, language: str
-) -> None:
-    key = str(result.narrowing)
-    titles = [_capital(answer_phrase(key, v, language)) for v in result.narrowing_values]
-    if wanted.category:
-        found = texts.fragment(
-            "search_count_category",
-            language,
-            count=result.count,
-            category=category_name(wanted.category, language),
-        )
-    else:
-        found = texts.fragment("search_count", language, count=result.count)
-    options = join_words([t.lower() for t in titles], language).replace(
-        f" {texts.fragment('and_word', language)} ", f" {texts.fragment('or_word', language)} "
-    )
-    question = (
-        f"search_narrow_{key}" if f"search_narrow_{key}" in texts.catalogue() else "search_narrow"
-    )
-    buttons = [
-        {"title": title, "payload": narrowing_payload(wanted, key, value)}
-        for title, value in zip(titles, result.narrowing_values, strict=True)
-    ]
-    say(dispatcher, language, question, buttons=buttons, found=found, options=options)
-
-
-def answer_phrase(key: str, value: str, language: str) -> str:
-    """How an answer to a narrowing question reads: 'voor de weg', '2-persoons', 'waterdicht'."""
-    _, parsed = parse_wanted(value)
-    if isinstance(parsed, bool):
-        return flag_phrase(key, parsed, language)
-    if isinstance(parsed, Decimal):
-        return number_phrase(key, parsed, language)
-    return text_phrase(key, value, language)
-
-
-def narrowing_payload(wanted: Wanted, key: str, value: str) -> str:
-    """The button's message: the same search with the answer added."""
-    facts: dict[str, Any] = {}
-    if wanted.category:
-        facts["category"] = wanted.category
-    facts["attribute"] = [*(f"{k}={v}" for k, v in wanted.attributes.items()), f"{key}={value}"]
-    for name, given in (
-        ("size", wanted.size),
-        ("price_min", wanted.price_min_cents),
-        ("price_max", wanted.price_max_cents),
-        ("brand", wanted.brand),
-        ("rating_min", wanted.rating_min),
-    ):
-        if given is not None:
-            facts[name] = str(given)
-    return f"/product_question{json.dumps(facts, ensure_ascii=False)}"
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _advise(
-    dispatcher: CollectingDispatcher,
-    result: SearchResult,
-    reason: str,
-    wanted: Wanted,
-    language: str,
-) -> list[EventType]:
-    """Advice for a need: the rule's reason in plain words, then what fits it."""
-    if result.matches:
-        intro = texts.fragment("search_advice", language, reason=reason)
-        return _show(dispatcher, result.matches, intro, wanted, language)
-    if result.alternatives:
-        intro = texts.fragment("search_advice_alternatives", language, reason=reason)
-        return _show(dispatcher, result.alternatives, intro, wanted, language)
-    say(dispatcher, language, "search_advice_nothing", reason=reason)
     return []
 
 
@@ -380,7 +249,7 @@ def _relative(
         m.product.sku: _relative_reason(m, kind, context, condition, language) for m in fitting
     }
     intro = texts.fragment(f"search_{kind}_intro", language, product=name, rating=shown_rating)
-    return _show(dispatcher, fitting, intro, wanted, language, reasons=reasons)
+    return show_matches(dispatcher, fitting, intro, wanted, language, reasons=reasons)
 
 
 def _relative_reason(
@@ -409,25 +278,3 @@ def _relative_reason(
 def _weight(product: Product) -> Decimal | None:
     value = (product.attributes or {}).get(WEIGHT_KEY)
     return None if isinstance(value, bool) else _decimal(value)
-
-
-def _not_sold(
-    dispatcher: CollectingDispatcher, tracker: Tracker, session: Session, language: str
-) -> list[EventType] | None:
-    """'Fietsen verkopen we niet': only for a question the recogniser found nothing in."""
-    recognised = tracker.latest_message.get("catalogue") or []
-    text = str(tracker.latest_message.get("text") or "")
-    if recognised or text.startswith("/"):
-        return None
-    thing = unsold_thing(session=session, text=text, language=language)
-    if thing is None:
-        return None
-    names = [category_name(key, language) for key in categories(session)]
-    say(
-        dispatcher,
-        language,
-        "search_not_sold",
-        thing=_capital(thing) if language == "nl" else thing,
-        categories=join_words(names, language),
-    )
-    return []
