@@ -20,7 +20,9 @@ from actions.common import (
     store_session,
 )
 from actions.product_cards import show_products
+from actions.product_search import need_names_the_product, search_reply
 from bot import texts
+from bot.catalogue.sizes import matches_size
 from bot.formatting import join_words, money_text, spec_text
 from bot.nlu.lexicon import everyday_words
 from bot.store.catalogue import closest_products, products_by_sku, products_in
@@ -68,16 +70,6 @@ def variant_name(variant: ProductVariant, language: str) -> str:
     word = texts.text("size_word", language)
     name = f"{word} {variant.variant}"
     return f"{name} ({variant.colour})" if variant.colour else name
-
-
-def matches_size(variant: str, size: str) -> bool:
-    variant, size = variant.lower().replace(",", "."), size.lower().replace(",", ".")
-    if variant == size:
-        return True
-    span = re.fullmatch(r"(\d+)-(\d+)", variant)
-    if span and re.fullmatch(r"\d+(\.5)?", size):
-        return int(span.group(1)) <= float(size) <= int(span.group(2))
-    return False
 
 
 def matching_variants(
@@ -131,6 +123,11 @@ class ProductAnswers:
         sizes = latest_values(tracker, "size")
         colours = latest_values(tracker, "colour")
         with store_session() as session:
+            # by what the shopper needs, not by name (actions/product_search.py)
+            if not groups or need_names_the_product(tracker, language):
+                found = search_reply(dispatcher, tracker, session=session, language=language)
+                if found is not None:
+                    return found
             ambiguous = next((g for g in groups if len(g) > 1), None)
             if ambiguous:
                 options = products_by_sku(session=session, skus=ambiguous)

@@ -11,3 +11,5 @@ echo "==> The NLG call per domain response (action server /nlg)"
 PYTHONPATH=. .venv/bin/python bench/nlg_bench.py bench/results/nlg.json
 echo "==> Customer message to 20 open agent consoles"
 PYTHONPATH=. .venv/bin/python bench/console_latency.py bench/results/console.json
+echo "==> Search answers on the demo catalogue and one twenty times its size"
+PYTHONPATH=. .venv/bin/python bench/search_bench.py bench/results/search.json

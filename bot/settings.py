@@ -115,6 +115,7 @@ class Settings:
     web_port: int = 8000
     models_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "models")
     retailer_file: Path = field(default_factory=lambda: PROJECT_ROOT / "config" / "retailer.yml")
+    advice_file: Path = field(default_factory=lambda: PROJECT_ROOT / "data" / "demo" / "advice.yml")
     public_url: str = ""
     # Where shoppers reach the shop's pages and pictures (the demo shop: the services app).
     # Site-relative card links become absolute against it for Telegram and WhatsApp.
@@ -167,6 +168,9 @@ class Settings:
             web_port=_port(env, "KLANTREIS_WEB_PORT", 8000),
             models_dir=Path(env.get("KLANTREIS_MODELS_DIR") or PROJECT_ROOT / "models"),
             retailer_file=retailer_file,
+            advice_file=Path(
+                env.get("KLANTREIS_ADVICE_FILE") or PROJECT_ROOT / "data" / "demo" / "advice.yml"
+            ),
             public_url=_text(env, "KLANTREIS_PUBLIC_URL").rstrip("/"),
             shop_url=_base_url(env, "KLANTREIS_SHOP_URL"),
             trust_proxy=_flag(env, "KLANTREIS_TRUST_PROXY", False)

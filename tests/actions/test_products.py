@@ -81,7 +81,8 @@ def test_unknown_product_offers_closest_matches(
 
 
 def test_category_question_suggests_products(store: str, dispatcher: CollectingDispatcher) -> None:
+    """A category is a search (actions/product_search.py): four tents, so it narrows first."""
     ask(dispatcher, entity("category", "tents"), product="TP-RUN-001")
     (message,) = dispatcher.messages
-    assert message["text"].startswith("Populair bij ons:")
-    assert all("tent" in b["title"].lower() for b in message["buttons"])
+    assert message["text"].startswith("Ik heb 4 tenten voor je.")
+    assert all('"category": "tents"' in b["payload"] for b in message["buttons"])

@@ -1,0 +1,164 @@
+"""How search answers are said: the products with their reasons, the narrowing question with
+its buttons, advice for a need and "we don't sell that" (decided in actions/product_search.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.common import say
+from actions.product_cards import show_products
+from bot import texts
+from bot.catalogue.conditions import flag_phrase, number_phrase, parse_wanted, text_phrase
+from bot.catalogue.search import Match, SearchResult, Wanted
+from bot.catalogue.unsold import categories, unsold_thing
+from bot.catalogue.vocabulary import category_name
+from bot.formatting import join_words
+
+
+def show_matches(
+    dispatcher: CollectingDispatcher,
+    matches: list[Match],
+    intro: str,
+    wanted: Wanted,
+    language: str,
+    *,
+    one: bool = False,
+    reasons: Mapping[str, str] | None = None,
+) -> list[EventType]:
+    """Show the products with their reasons; remember the list, and the product when there is
+    one (or the shopper asked for the best, cheapest or lightest)."""
+    products = [m.product for m in matches]
+    show_products(
+        dispatcher,
+        products=products,
+        language=language,
+        intro=intro,
+        size=wanted.size,
+        reasons=reasons
+        or {m.product.sku: reason_text(m, language) for m in matches if m.reasons or m.misses},
+    )
+    events: list[EventType] = [SlotSet("product_results", [p.sku for p in products])]
+    if len(products) == 1 or one:
+        events.append(SlotSet("product", products[0].sku))
+    if wanted.size:
+        events.append(SlotSet("shopper_size", wanted.size))
+    return events
+
+
+def reason_text(match: Match, language: str) -> str:
+    """'waterdicht, op voorraad in maat 44'; for an alternative what it misses first."""
+    if not match.misses:
+        return ", ".join(match.reasons)
+    missed = ", ".join(match.misses)
+    if match.reasons:
+        return texts.fragment(
+            "search_but", language, misses=missed, reasons=", ".join(match.reasons)
+        )
+    return missed
+
+
+def ask_narrowing(
+    dispatcher: CollectingDispatcher, result: SearchResult, wanted: Wanted, language: str
+) -> None:
+    key = str(result.narrowing)
+    titles = [capital(answer_phrase(key, v, language)) for v in result.narrowing_values]
+    if wanted.category:
+        found = texts.fragment(
+            "search_count_category",
+            language,
+            count=result.count,
+            category=category_name(wanted.category, language),
+        )
+    else:
+        found = texts.fragment("search_count", language, count=result.count)
+    options = join_words([t.lower() for t in titles], language).replace(
+        f" {texts.fragment('and_word', language)} ", f" {texts.fragment('or_word', language)} "
+    )
+    question = (
+        f"search_narrow_{key}" if f"search_narrow_{key}" in texts.catalogue() else "search_narrow"
+    )
+    buttons = [
+        {"title": title, "payload": narrowing_payload(wanted, key, value)}
+        for title, value in zip(titles, result.narrowing_values, strict=True)
+    ]
+    say(dispatcher, language, question, buttons=buttons, found=found, options=options)
+
+
+def answer_phrase(key: str, value: str, language: str) -> str:
+    """How an answer to a narrowing question reads: 'voor de weg', '2-persoons', 'waterdicht'."""
+    _, parsed = parse_wanted(value)
+    if isinstance(parsed, bool):
+        return flag_phrase(key, parsed, language)
+    if isinstance(parsed, Decimal):
+        return number_phrase(key, parsed, language)
+    return text_phrase(key, value, language)
+
+
+def narrowing_payload(wanted: Wanted, key: str, value: str) -> str:
+    """The button's message: the same search with the answer added."""
+    facts: dict[str, Any] = {}
+    if wanted.category:
+        facts["category"] = wanted.category
+    facts["attribute"] = [*(f"{k}={v}" for k, v in wanted.attributes.items()), f"{key}={value}"]
+    for name, given in (
+        ("size", wanted.size),
+        ("price_min", wanted.price_min_cents),
+        ("price_max", wanted.price_max_cents),
+        ("brand", wanted.brand),
+        ("rating_min", wanted.rating_min),
+    ):
+        if given is not None:
+            facts[name] = str(given)
+    return f"/product_question{json.dumps(facts, ensure_ascii=False)}"
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def advise_on(
+    dispatcher: CollectingDispatcher,
+    result: SearchResult,
+    reason: str,
+    wanted: Wanted,
+    language: str,
+) -> list[EventType]:
+    """Advice for a need: the rule's reason in plain words, then what fits it."""
+    if result.matches:
+        intro = texts.fragment("search_advice", language, reason=reason)
+        return show_matches(dispatcher, result.matches, intro, wanted, language)
+    if result.alternatives:
+        intro = texts.fragment("search_advice_alternatives", language, reason=reason)
+        return show_matches(dispatcher, result.alternatives, intro, wanted, language)
+    say(dispatcher, language, "search_advice_nothing", reason=reason)
+    return []
+
+
+def not_sold(
+    dispatcher: CollectingDispatcher, tracker: Tracker, session: Session, language: str
+) -> list[EventType] | None:
+    """'Fietsen verkopen we niet': only for a question the recogniser found nothing in."""
+    recognised = tracker.latest_message.get("catalogue") or []
+    text = str(tracker.latest_message.get("text") or "")
+    if recognised or text.startswith("/"):
+        return None
+    thing = unsold_thing(session=session, text=text, language=language)
+    if thing is None:
+        return None
+    names = [category_name(key, language) for key in categories(session)]
+    say(
+        dispatcher,
+        language,
+        "search_not_sold",
+        thing=capital(thing) if language == "nl" else thing,
+        categories=join_words(names, language),
+    )
+    return []
