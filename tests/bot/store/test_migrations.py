@@ -17,6 +17,8 @@ TABLES = {
     "shipments",
     "shipment_events",
     "returns",
+    "categories",
+    "attribute_definitions",
 }
 
 
