@@ -151,3 +151,27 @@ def test_the_extractor_picks_up_an_import_without_retraining(
         "hebben jullie gietijzeren pannen?"
     )
     assert json.loads(patterns_file.read_text(encoding="utf-8"))["categories"]["pans"]
+
+
+def test_the_fashion_example_in_the_docs_works_as_written(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "data-format.md").read_text("utf-8")
+    block = doc.split("## Another kind of shop", 1)[1].split("```yaml\n", 1)[1].split("```")[0]
+    folder = tmp_path / "fashion"
+    folder.mkdir()
+    for part in ("\n" + block).split("\n# ")[1:]:  # one file after each '# name.yml'
+        name, _, body = part.partition("\n")
+        (folder / name.strip()).write_text(body, encoding="utf-8")
+    engine = make_engine(f"sqlite:///{tmp_path / 'fashion.db'}")
+    migrate.upgrade(engine)
+    with Session(engine) as session, session.begin():
+        import_folder(session=session, folder=folder)
+    with Session(engine) as session:
+        matcher = CatalogueMatcher(build_patterns(session=session))
+
+    assert {
+        ("category", "dresses"),
+        ("attribute", "fit=relaxed"),
+        ("attribute", "organic=true"),
+        ("price_max", "7000"),
+    } <= facts(matcher, "een ruimvallende jurk van biologisch katoen onder de 70 euro")
+    assert {("category", "jeans"), ("attribute", "fit=slim")} <= facts(matcher, "skinny jeans")
