@@ -85,6 +85,10 @@ def attributes(row: dict[str, Any], refs: References) -> dict[str, Any]:
                 _no_number(word, field)
             elif word.count(NUMBER) > 1:
                 raise f.FieldError(f"{field}: {word!r} has {NUMBER} more than once")
+            elif not word.replace(NUMBER, "").strip(" -"):
+                raise f.FieldError(
+                    f"{field}: {word!r} is only a number; add the words around it ('{NUMBER} cm')"
+                )
             refs.claim_word(word, f"attribute {key}", field)
     if kind == "text" and columns["words_nl"] + columns["words_en"] and not values:
         raise f.FieldError(

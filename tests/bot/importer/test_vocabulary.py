@@ -87,6 +87,13 @@ BAD_ROWS = [
     # A definition that no longer fits the products: the product is the bad row.
     ("attributes.yml", "type: number\n  unit: mm", "type: bool\n  unit: mm", 1, "drop_mm"),
     ("attributes.yml", "{name_nl: trail,", "{naam: trail,", 11, "unknown field(s) naam"),
+    (
+        "attributes.yml",
+        "name_en: drop\n",
+        'name_en: drop\n  words_nl: ["{n}"]\n',
+        6,
+        "only a number",
+    ),
 ]
 
 
