@@ -80,6 +80,12 @@ _MINIMA = [
     re.compile(rf"\b(?:{_MIN_WORDS})\s*{_MONEY}", re.I),
     re.compile(rf"{_MONEY}\s*(?:of\s+meer|or\s+more|en\s+hoger|and\s+up|or\s+above)", re.I),
 ]
+# "voor 2 december", "voor 17:00", "for 2 weeks": a date, a time or a period, not a count.
+_NOT_A_COUNT = (
+    r"(?!\w|[.,:]\d|\s*(?:€|euro|eur\b|,-|%|\d|:|uur\b|u\b|h\b|dag|day|week|maand|month|"
+    r"jaar|year|nacht|night|keer|times|jan|feb|maart|march|apr|mei\b|may\b|jun|jul|aug|sep|"
+    r"o[ck]t|nov|dec))"
+)
 _STAR_NUMBER = "|".join([r"[1-5](?:[.,]5)?", *NUMBER_WORDS])
 _RATING = re.compile(
     r"\b(?:(?:minstens|minimaal|ten\s+minste|at\s+least|minimum|meer\s+dan|more\s+than|boven|"
@@ -164,7 +170,7 @@ def number_template(template: str) -> re.Pattern[str]:
     if after.strip():
         pattern += r"[\s-]*" + r"\s+".join(map(re.escape, after.split())) + r"\w*"
     else:
-        pattern += r"(?!\w|[.,]\d|\s*(?:€|euro|eur\b|,-|%|\d))"
+        pattern += _NOT_A_COUNT
     return re.compile(pattern, re.I)
 
 

@@ -154,9 +154,9 @@ class CatalogueMatcher:
         # everyday words ("weten" is not "wegen").
         self.catalogue_words = _single_words(vocabulary, 6)
         self.known_words = everyday_words() | _single_words(vocabulary, 1)
-        self._by_length: dict[int, list[str]] = defaultdict(list)
-        for word in self.product_words | self.catalogue_words:
-            self._by_length[len(word)].append(word)
+        self._by_length: dict[int, list[tuple[str, frozenset[str]]]] = defaultdict(list)
+        for word in sorted(self.product_words | self.catalogue_words):
+            self._by_length[len(word)].append((word, frozenset(word)))
         self._corrections: dict[str, str | None] = {}
 
     def _add(self, matcher: PhraseMatcher, label: str, phrases: Phrases) -> None:
@@ -170,9 +170,13 @@ class CatalogueMatcher:
         if lower in self._corrections:
             return self._corrections[lower]
         limit = 1 if len(lower) < 8 else 2
+        letters = frozenset(lower)
         best = (limit + 1, "")
         for length in range(len(lower) - limit, len(lower) + limit + 1):
-            for word in self._by_length.get(length, ()):
+            for word, word_letters in self._by_length.get(length, ()):
+                # Each edit changes the set of letters by at most two: a cheap first sieve.
+                if len(letters ^ word_letters) > 2 * limit:
+                    continue
                 if len(lower) < 6 and (word[0] != lower[0] or word not in self.product_words):
                     continue
                 distance = levenshtein(lower, word, limit)

@@ -183,3 +183,28 @@ def test_the_opening_question_of_the_issue(matcher: CatalogueMatcher) -> None:
         ("attribute", "waterproof=true"),
         ("size", "44"),
     } <= found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "de levering voor 2 december",
+        "kan ik voor 17:00 bestellen",
+        "a tent for 2 nights",
+        "voor 100 euro",
+        "mijn pakket is al 2 weken onderweg",
+    ],
+)
+def test_dates_times_and_periods_are_no_number_of_persons(
+    matcher: CatalogueMatcher, text: str
+) -> None:
+    assert not [a for a in facts(matcher, text, "attribute") if a.startswith("persons=")]
+
+
+def test_a_first_seen_word_is_checked_for_typos_quickly(matcher: CatalogueMatcher) -> None:
+    import time
+
+    matcher._corrections.clear()
+    started = time.perf_counter()
+    matcher.find("Beste klantenservice, de levering van mijn bestelling verloopt onverwacht traag")
+    assert time.perf_counter() - started < 0.1  # about 2 ms on the dev machine
