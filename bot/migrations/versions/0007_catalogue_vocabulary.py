@@ -40,6 +40,47 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.add_column(sa.Column('image_url', sa.String(length=500), nullable=True))
+    _describe_existing_products()
+
+
+def _describe_existing_products() -> None:
+    """A store that already holds products gets their categories and attribute keys, named by
+    their keys and without shopper words, so its products stay valid and a products-only
+    import keeps working; the retailer's categories.yml and attributes.yml then fill them in."""
+    bind = op.get_bind()
+    products = sa.table('products', sa.column('category', sa.String), sa.column('attributes', sa.JSON))
+    rows = bind.execute(sa.select(products.c.category, products.c.attributes)).all()
+    if not rows:
+        return
+    categories = sa.table(
+        'categories', *(sa.column(c) for c in ('key', 'name_nl', 'name_en')),
+        sa.column('words_nl', sa.JSON), sa.column('words_en', sa.JSON),
+    )
+    keys = sorted({row.category for row in rows})
+    op.bulk_insert(categories, [
+        {'key': k, 'name_nl': k, 'name_en': k, 'words_nl': [], 'words_en': []} for k in keys
+    ])
+    values: dict[str, list] = {}
+    for row in rows:
+        for key, value in (row.attributes or {}).items():
+            values.setdefault(key, []).append(value)
+    definitions = sa.table(
+        'attribute_definitions', *(sa.column(c) for c in ('key', 'type', 'name_nl', 'name_en')),
+        sa.column('words_nl', sa.JSON), sa.column('words_en', sa.JSON), sa.column('values', sa.JSON),
+    )
+    op.bulk_insert(definitions, [
+        {'key': key, 'type': _type_of(found), 'name_nl': key, 'name_en': key,
+         'words_nl': [], 'words_en': [], 'values': {}}
+        for key, found in sorted(values.items())
+    ])
+
+
+def _type_of(values: list) -> str:
+    if all(isinstance(v, bool) for v in values):
+        return 'bool'
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return 'number'
+    return 'text'
 
 
 def downgrade() -> None:
