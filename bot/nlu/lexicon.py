@@ -182,6 +182,7 @@ SORT_WORDS: dict[str, tuple[str, ...]] = {
     "best": (
         "de beste",
         "het beste",
+        "het best",
         "beste keuze",
         "best beoordeeld",
         "best beoordeelde",
@@ -189,6 +190,7 @@ SORT_WORDS: dict[str, tuple[str, ...]] = {
         "hoogst gewaardeerde",
         "the best",
         "best one",
+        "is best",
         "best rated",
         "top rated",
         "highest rated",
