@@ -140,7 +140,7 @@ def price_facts(text: str, taken: list[tuple[int, int]]) -> list[Found]:
                 amounts = _AMOUNT_RE.findall(match.group(0))
                 if len(amounts) < len(kinds):
                     continue
-                low_high = sorted(amounts[: len(kinds)], key=lambda a: _cents(a) or "0")
+                low_high = sorted(amounts[: len(kinds)], key=lambda a: int(_cents(a) or 0))
                 for entity, raw in zip(kinds, low_high, strict=True):
                     add(entity, raw, match)
                 taken.append(match.span())

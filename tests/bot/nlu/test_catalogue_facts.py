@@ -88,6 +88,8 @@ def test_a_waterproof_question_is_both_a_spec_and_an_attribute(
         ("between €50 and €80", ["5000"], ["8000"]),
         ("50-80 euro", ["5000"], ["8000"]),
         ("van €80 tot €50", ["5000"], ["8000"]),
+        ("between €50 and €150", ["5000"], ["15000"]),
+        ("tussen de 90 en 120 euro", ["9000"], ["12000"]),
         ("vanaf 50 euro", ["5000"], []),
         ("at least €200", ["20000"], []),
         ("een tent onder € 1.200", [], ["120000"]),
