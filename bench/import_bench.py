@@ -33,7 +33,8 @@ CUSTOMERS = 10_000
 def generate(folder: Path, seed: int = 1) -> dict[str, int]:
     rng = random.Random(seed)
     demo = ROOT / "data" / "demo"
-    shutil.copy(demo / "products.yml", folder)
+    for name in ("categories.yml", "attributes.yml", "products.yml"):
+        shutil.copy(demo / name, folder)
     shutil.copy(demo / "variants.csv", folder)
     with (demo / "variants.csv").open(encoding="utf-8") as fh:
         variants = [(r["sku"], r["variant"]) for r in csv.DictReader(fh)]

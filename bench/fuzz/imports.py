@@ -22,7 +22,17 @@ from bot.store.db import make_session_factory
 from bot.store.models import Base
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
-KINDS = ["customers", "orders", "order_lines", "variants", "returns", "reviews", "products"]
+KINDS = [
+    "customers",
+    "orders",
+    "order_lines",
+    "variants",
+    "returns",
+    "reviews",
+    "products",
+    "categories",
+    "attributes",
+]
 
 
 def snapshot(engine: Engine) -> dict[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -163,4 +164,42 @@ def email(value: Any, _shift: dt.timedelta) -> str:
     raw = str(value).strip().lower()
     if "@" not in raw or raw.startswith("@") or raw.endswith("@") or " " in raw:
         raise FieldError(f"{value!r} is not an e-mail address")
+    return raw
+
+
+_KEY = re.compile(r"[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*")
+
+
+def key(value: Any, _shift: dt.timedelta) -> str:
+    """A name the data refers to: lower-case letters, digits, _ and - ('sup_boards', 'kids')."""
+    raw = str(value).strip()
+    if len(raw) > 40 or not _KEY.fullmatch(raw):
+        raise FieldError(
+            f"{value!r} is not a key; use lower-case letters, digits, _ and - (like running_shoes)"
+        )
+    return raw
+
+
+def words(value: Any, shift: dt.timedelta) -> list[str]:
+    """Shopper words: a list of short phrases, each kept as written (trimmed, single spaces)."""
+    if isinstance(value, dict) or (
+        isinstance(value, list) and any(isinstance(item, (dict, list)) for item in value)
+    ):
+        raise FieldError("must be a list of words, not of lists or mappings")
+    result = []
+    for item in string_list(value, shift):
+        phrase = " ".join(item.split())
+        if len(phrase) > 100:
+            raise FieldError(f"{phrase[:20]!r}… is longer than 100 characters; use shorter words")
+        result.append(phrase)
+    return result
+
+
+def url(value: Any, _shift: dt.timedelta) -> str:
+    """A web address, or a path on the shop's own site ('/demo/images/TP-RUN-001.svg')."""
+    raw = str(value).strip()
+    if len(raw) > 500:
+        raise FieldError("longer than 500 characters")
+    if " " in raw or not (raw.startswith(("https://", "http://")) or raw.startswith("/")):
+        raise FieldError(f"{raw!r} is not a web address; start it with https:// or /")
     return raw

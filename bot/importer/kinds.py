@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.importer import fields as f
+from bot.importer import vocabulary as v
 from bot.importer.refs import References
 from bot.language import DEFAULT_LANGUAGE, LANGUAGES
 from bot.store import models as m
@@ -14,25 +15,6 @@ from bot.store import models as m
 Fields = dict[str, tuple[f.Parser, bool]]  # name → (parser, required)
 ToColumns = Callable[[dict[str, Any], References], dict[str, Any]]
 
-ATTRIBUTE_KEYS = frozenset(
-    [
-        "weight_g",
-        "drop_mm",
-        "waterproof",
-        "material",
-        "persons",
-        "comfort_temp_c",
-        "length_cm",
-        "width_cm",
-        "volume_l",
-        "thickness_mm",
-        "max_load_kg",
-        "colour",
-        "gender",
-        "season",
-        "surface",
-    ]
-)
 ADDRESS: Fields = {
     "street": (f.text(200), False),
     "house_number": (f.text(20), False),
@@ -53,10 +35,7 @@ class Kind:
 
 
 def _products(row: dict[str, Any], refs: References) -> dict[str, Any]:
-    attributes = row.get("attributes") or {}
-    unknown = sorted(set(attributes) - ATTRIBUTE_KEYS)
-    if unknown:
-        raise f.FieldError(f"attributes: unknown key(s) {', '.join(unknown)}")
+    refs.require_category(row["category"])
     columns = {k: row.get(k) for k in ("sku", "brand", "category", "name_nl", "name_en")}
     columns.update(
         description_nl=row["description_nl"],
@@ -66,7 +45,8 @@ def _products(row: dict[str, Any], refs: References) -> dict[str, Any]:
         lifetime_months=row.get("lifetime_months"),
         complementary=row.get("complementary") or [],
         synonyms=row.get("synonyms") or [],
-        attributes=attributes,
+        attributes=v.product_attributes(row.get("attributes") or {}, refs),
+        image_url=row.get("image_url"),
     )
     return columns
 
@@ -187,12 +167,41 @@ def _returns(row: dict[str, Any], refs: References) -> dict[str, Any]:
 
 KINDS: tuple[Kind, ...] = (
     Kind(
+        "categories",
+        m.Category,
+        {
+            "key": (f.key, True),
+            "name_nl": (f.text(100), True),
+            "name_en": (f.text(100), True),
+            "words_nl": (f.words, False),
+            "words_en": (f.words, False),
+        },
+        ("key",),
+        v.categories,
+    ),
+    Kind(
+        "attributes",
+        m.AttributeDefinition,
+        {
+            "key": (f.key, True),
+            "type": (f.choice(m.ATTRIBUTE_TYPES), True),
+            "unit": (f.text(20), False),
+            "name_nl": (f.text(100), True),
+            "name_en": (f.text(100), True),
+            "words_nl": (f.words, False),
+            "words_en": (f.words, False),
+            "values": (v.attribute_values, False),
+        },
+        ("key",),
+        v.attributes,
+    ),
+    Kind(
         "products",
         m.Product,
         {
             "sku": (f.text(64), True),
             "brand": (f.text(100), True),
-            "category": (f.choice(m.CATEGORIES), True),
+            "category": (f.key, True),
             "name_nl": (f.text(200), True),
             "name_en": (f.text(200), True),
             "description_nl": (f.text(2000), True),
@@ -203,6 +212,7 @@ KINDS: tuple[Kind, ...] = (
             "complementary": (f.string_list, False),
             "synonyms": (f.string_list, False),
             "attributes": (f.mapping, False),
+            "image_url": (f.url, False),
         },
         ("sku",),
         _products,

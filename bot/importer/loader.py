@@ -98,14 +98,19 @@ def _parse_file(
     for done, (line, row) in enumerate(raw, start=1):
         unknown = sorted(set(row) - set(kind.fields))
         if unknown:
-            raise ImportRowError(path, line, f"unknown field(s): {', '.join(unknown)}")
+            raise ImportRowError(
+                path,
+                line,
+                f"unknown field(s): {', '.join(unknown)}; "
+                f"the fields of {kind.name} are {', '.join(kind.fields)}",
+            )
         parsed: dict[str, Any] = {}
         try:
             for name, (parser, required) in kind.fields.items():
                 value = row.get(name)
                 if value is None:
                     if required:
-                        raise FieldError(f"{name} is required")
+                        raise FieldError(f"{name} is required; give it a value")
                     continue
                 try:
                     parsed[name] = parser(value, shift)

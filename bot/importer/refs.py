@@ -17,6 +17,17 @@ class References:
     def __init__(self, session: Session) -> None:
         self._session = session
         self._cache: dict[str, dict[Any, Any]] = {}
+        self._words: dict[str, str] = {}  # shopper word → its owner in this import
+
+    def claim_word(self, word: str, owner: str, field: str) -> None:
+        """One shopper word means one thing: a category, an attribute or one of its values."""
+        lowered = " ".join(word.lower().split())
+        taken = self._words.setdefault(lowered, owner)
+        if taken != owner:
+            raise FieldError(
+                f"{field}: {word!r} is already a word of {taken}; a word can mean one thing only, "
+                "so keep it in one place"
+            )
 
     def invalidate(self) -> None:
         self._cache.clear()
@@ -51,6 +62,26 @@ class References:
         return self._lookup(
             "shipments", code, "tracking_code", m.Shipment.tracking_code, m.Shipment.id
         )
+
+    def require_category(self, key: str) -> str:
+        known = self._table("categories", m.Category.key, m.Category.id)
+        if key not in known:
+            names = ", ".join(sorted(known)) or "none yet"
+            raise FieldError(
+                f"category: unknown category {key!r}; add it to categories.yml "
+                f"(known categories: {names})"
+            )
+        return key
+
+    def attribute_definitions(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """Attribute key → (type, the keys of its values; empty when free text)."""
+        rows = self._table(
+            "attributes",
+            m.AttributeDefinition.key,
+            m.AttributeDefinition.type,
+            m.AttributeDefinition.values,
+        )
+        return {key: (kind, tuple(values or {})) for key, (kind, values) in rows.items()}
 
     def require_variant(self, product_id: int, sku: str, variant: str) -> None:
         if "variants" not in self._cache:

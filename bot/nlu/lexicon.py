@@ -1,7 +1,8 @@
-"""Generic shopper vocabulary (categories, aspects, colours) in Dutch and English.
+"""Generic shopper vocabulary (aspects, colours, sorting, references) in Dutch and English.
 
-Product names, brands, models and sizes come from the catalogue (bot.nlu.patterns);
-these are the everyday words around them.
+Product names, brands, sizes, categories and attributes with their shopper words come from
+the retailer's catalogue (bot.nlu.patterns); these are the everyday words around them,
+the same for every shop.
 """
 
 from __future__ import annotations
@@ -9,78 +10,6 @@ from __future__ import annotations
 import importlib.util
 from functools import lru_cache
 from pathlib import Path
-
-CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
-    "running_shoes": (
-        "hardloopschoenen",
-        "hardloopschoen",
-        "loopschoenen",
-        "running shoes",
-        "running shoe",
-        "runners",
-        "sneakers",
-        "hardloop schoenen",
-    ),
-    "trail_shoes": (
-        "trailschoenen",
-        "trailschoen",
-        "trail schoenen",
-        "trail shoes",
-        "trail shoe",
-        "trailrunners",
-        "trail running shoes",
-    ),
-    "socks": ("sokken", "sok", "hardloopsokken", "socks", "sock"),
-    "insoles": ("inlegzolen", "inlegzool", "zolen", "insoles", "insole"),
-    "tents": ("tent", "tenten", "tents", "koepeltent", "tunneltent"),
-    "sleeping_bags": ("slaapzak", "slaapzakken", "sleeping bag", "sleeping bags", "sleepingbag"),
-    "sup_boards": (
-        "sup",
-        "supboard",
-        "sup board",
-        "sup-board",
-        "suppen",
-        "supboards",
-        "paddleboard",
-        "paddle board",
-        "stand-up paddle board",
-        "stand up paddle board",
-    ),
-    "paddles": ("peddel", "peddels", "paddle", "paddles"),
-    "wetsuits": ("wetsuit", "wetsuits", "wetsuite", "duikpak", "surfpak"),
-    "rain_jackets": (
-        "regenjas",
-        "regenjassen",
-        "regenjack",
-        "regenjasje",
-        "rain jacket",
-        "raincoat",
-        "rain coat",
-        "jas",
-        "jacket",
-        "regenbroek",
-        "rain trousers",
-    ),
-    "care": (
-        "impregneerspray",
-        "schoenreiniger",
-        "wasmiddel",
-        "onderhoud",
-        "shoe cleaner",
-        "waterproofing spray",
-        "care products",
-    ),
-    "accessories": (
-        "hoofdlamp",
-        "slaapmat",
-        "drybag",
-        "hardloopvest",
-        "head torch",
-        "headlamp",
-        "sleeping mat",
-        "dry bag",
-    ),
-}
 
 ASPECT_WORDS: dict[str, tuple[str, ...]] = {
     "price": (
@@ -236,6 +165,104 @@ COLOUR_WORDS: dict[str, tuple[str, ...]] = {
     "turquoise": ("turquoise", "turkoois"),
 }
 
+# "de goedkoopste", "the best one": how the shopper wants a list ordered.
+SORT_WORDS: dict[str, tuple[str, ...]] = {
+    "cheapest": (
+        "goedkoopste",
+        "de goedkoopste",
+        "het goedkoopst",
+        "het goedkoopste",
+        "laagste prijs",
+        "cheapest",
+        "the cheapest",
+        "cheapest one",
+        "lowest price",
+        "least expensive",
+    ),
+    "best": (
+        "de beste",
+        "het beste",
+        "het best",
+        "beste keuze",
+        "best beoordeeld",
+        "best beoordeelde",
+        "hoogst gewaardeerd",
+        "hoogst gewaardeerde",
+        "the best",
+        "best one",
+        "is best",
+        "best rated",
+        "top rated",
+        "highest rated",
+    ),
+    "lightest": (
+        "lichtste",
+        "de lichtste",
+        "het lichtst",
+        "het lichtste",
+        "lightest",
+        "the lightest",
+        "lightest one",
+    ),
+}
+
+# Words that point at a product or list already in the conversation.
+REFERENCE_WORDS: dict[str, tuple[str, ...]] = {
+    "it": ("die", "deze", "het", "hem", "dat model", "it", "that one", "this one", "that model"),
+    "first": ("de eerste", "het eerste", "nummer 1", "the first", "first one", "number 1"),
+    "second": ("de tweede", "het tweede", "nummer 2", "the second", "second one", "number 2"),
+    "third": ("de derde", "het derde", "nummer 3", "the third", "third one", "number 3"),
+    "cheaper": (
+        "iets goedkopers",
+        "goedkoper",
+        "een goedkopere",
+        "something cheaper",
+        "cheaper",
+        "a cheaper one",
+    ),
+    "better": ("iets beters", "een betere", "something better", "a better one"),
+    "lighter": ("iets lichters", "lichter", "een lichtere", "something lighter", "lighter"),
+}
+
+# "goed beoordeeld": at least four stars.
+RATING_WORDS: dict[str, tuple[str, ...]] = {
+    "4": (
+        "goed beoordeeld",
+        "goed beoordeelde",
+        "goede reviews",
+        "goede recensies",
+        "goede beoordelingen",
+        "hoog gewaardeerd",
+        "hoog gewaardeerde",
+        "well rated",
+        "well reviewed",
+        "highly rated",
+        "good reviews",
+        "good ratings",
+    ),
+}
+
+# Numbers shoppers write as words; "een"/"a" only count before a unit ("eenpersoons").
+NUMBER_WORDS: dict[str, int] = {
+    "één": 1,
+    "twee": 2,
+    "drie": 3,
+    "vier": 4,
+    "vijf": 5,
+    "zes": 6,
+    "zeven": 7,
+    "acht": 8,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+}
+ARTICLE_NUMBERS: dict[str, int] = {"een": 1}
+
 LETTER_SIZES = ("xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl")
 SIZE_WORDS = {"small": "S", "medium": "M", "large": "L", "extra large": "XL"}
 
@@ -257,9 +284,9 @@ def stop_words(language: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def everyday_words() -> frozenset[str]:
-    """Common Dutch and English words and our shop vocabulary: never product typos."""
+    """Common Dutch and English words and the shop vocabulary above: never product typos."""
     words = set(stop_words("nl")) | set(stop_words("en"))
-    for table in (CATEGORY_WORDS, ASPECT_WORDS, COLOUR_WORDS):
+    for table in (ASPECT_WORDS, COLOUR_WORDS, SORT_WORDS, REFERENCE_WORDS, RATING_WORDS):
         for values in table.values():
             words.update(w for phrase in values for w in phrase.split())
     return frozenset(words)

@@ -133,6 +133,7 @@ class Product(Base):
     complementary = Column(JSON, nullable=False, default=list)
     synonyms = Column(JSON, nullable=False, default=list)
     attributes = Column(JSON, nullable=False, default=dict)
+    image_url = Column(String(500))
 
     variants = relationship(
         "ProductVariant", back_populates="product", order_by="ProductVariant.id"
@@ -144,6 +145,47 @@ class Product(Base):
 
     def description(self, language: str) -> str:
         return self.description_en if language == "en" else self.description_nl
+
+
+class Category(Base):
+    """A kind of product the retailer sells, with the words shoppers use for it."""
+
+    __tablename__ = "categories"
+
+    id = Column(Integer, primary_key=True)
+    key = Column(String(40), nullable=False, unique=True)
+    name_nl = Column(String(100), nullable=False)
+    name_en = Column(String(100), nullable=False)
+    words_nl = Column(JSON, nullable=False, default=list)
+    words_en = Column(JSON, nullable=False, default=list)
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_nl
+
+
+class AttributeDefinition(Base):
+    """One product attribute a retailer uses: its type, unit, names and shopper words.
+
+    `values` holds, for a text attribute with a fixed set of values, each value's key with
+    its names and words: {"road": {"name_nl": "weg", "name_en": "road",
+    "words_nl": ["weg", "straat"], "words_en": ["road"]}}. A text attribute without values
+    (a material, a colour description) is free text.
+    """
+
+    __tablename__ = "attribute_definitions"
+
+    id = Column(Integer, primary_key=True)
+    key = Column(String(40), nullable=False, unique=True)
+    type = Column(String(10), nullable=False)  # bool | number | text
+    unit = Column(String(20))
+    name_nl = Column(String(100), nullable=False)
+    name_en = Column(String(100), nullable=False)
+    words_nl = Column(JSON, nullable=False, default=list)
+    words_en = Column(JSON, nullable=False, default=list)
+    values = Column(JSON, nullable=False, default=dict)
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_nl
 
 
 class ProductVariant(Base):
@@ -352,20 +394,7 @@ SHIPMENT_STATUSES = (
     "delayed",
     "returned_to_sender",
 )
-CATEGORIES = (
-    "running_shoes",
-    "trail_shoes",
-    "socks",
-    "insoles",
-    "tents",
-    "sleeping_bags",
-    "sup_boards",
-    "paddles",
-    "wetsuits",
-    "rain_jackets",
-    "care",
-    "accessories",
-)
+ATTRIBUTE_TYPES = ("bool", "number", "text")
 
 
 # The handoff and delay-announcement tables share this metadata (imported last: they build on

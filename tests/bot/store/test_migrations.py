@@ -17,6 +17,8 @@ TABLES = {
     "shipments",
     "shipment_events",
     "returns",
+    "categories",
+    "attribute_definitions",
 }
 
 
@@ -55,3 +57,30 @@ def test_models_match_the_migrations(engine) -> None:  # type: ignore[no-untyped
             connection, opts={"compare_type": True, "include_object": include_object}
         )
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_an_existing_catalogue_is_described_on_upgrade(database_url: str) -> None:
+    """Products imported before 0007 get their categories and attribute keys, so a
+    products-only import keeps working after the upgrade."""
+    import json
+
+    from sqlalchemy import text
+
+    engine = make_engine(database_url)
+    migrate.upgrade(engine, "0006")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO products (sku, brand, category, name_nl, name_en, description_nl,"
+                " description_en, price_cents, complementary, synonyms, attributes) VALUES"
+                " ('S1', 'B', 'tents', 'n', 'n', 'd', 'd', 100, '[]', '[]', :a)"
+            ),
+            {"a": json.dumps({"waterproof": True, "persons": 2, "material": "nylon"})},
+        )
+
+    migrate.upgrade(engine)
+
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT key FROM categories")).scalars().all() == ["tents"]
+        types = dict(connection.execute(text("SELECT key, type FROM attribute_definitions")).all())
+    assert types == {"waterproof": "bool", "persons": "number", "material": "text"}
