@@ -21,6 +21,7 @@ from typing import Any
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import product_links, texts
+from bot.catalogue.sizes import matches_size
 from bot.formatting import money_text
 from bot.product_facts import rating_text, stock_text
 from bot.store.models import Product
@@ -44,7 +45,7 @@ def product_card(
     reason: str | None = None,
 ) -> dict[str, Any]:
     """One card's facts; channels decide how to draw them."""
-    in_size = [v for v in product.variants if size is None or v.variant.lower() == size.lower()]
+    in_size = [v for v in product.variants if size is None or matches_size(v.variant, size)]
     return {
         "sku": product.sku,
         "name": product.name(language),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from babel.numbers import format_decimal
 
 from bot import texts
+from bot.catalogue.sizes import matches_size
 from bot.formatting import LOCALES
 from bot.store.models import Product
 
@@ -16,7 +17,7 @@ def stock_text(product: Product, *, language: str, size: str | None = None) -> s
     if size is None:
         in_stock = any(v.stock > 0 for v in product.variants)
         return texts.fragment("card_in_stock" if in_stock else "card_sold_out", language)
-    stock = sum(v.stock for v in product.variants if v.variant.lower() == size.lower())
+    stock = sum(v.stock for v in product.variants if matches_size(v.variant, size))
     if stock <= 0:
         return texts.fragment("card_sold_out_size", language, size=size)
     if stock <= LOW_STOCK:

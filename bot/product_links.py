@@ -37,8 +37,11 @@ def image_url(product: Any) -> str:
 
 def photo_url(product: Any) -> str:
     """The picture a messaging app shows: Telegram and WhatsApp take no SVG, so the demo's
-    picture as PNG."""
-    return _own_image(product) or f"{IMAGES_PATH}{quote(product.sku, safe='')}.png"
+    picture as PNG (also when the catalogue points at that generated picture)."""
+    own = _own_image(product)
+    if own is None or own.startswith(IMAGES_PATH):
+        return f"{IMAGES_PATH}{quote(product.sku, safe='')}.png"
+    return own
 
 
 def page_url(product: Any, language: str) -> str:
