@@ -87,10 +87,19 @@ def shop_facts(shop: Retailer, hours: HandoffPolicy, language: str) -> dict[str,
     }
 
 
+_said: dict[str, tuple[Retailer, HandoffPolicy, dict[str, str]]] = {}
+
+
 def facts(language: str) -> dict[str, str]:
     """The configured retailer's facts in `language` (the retailer file is read once; a test or
-    a rebrand that clears retailer() and policy() is seen at once)."""
-    return shop_facts(retailer(), policy(), language)
+    a rebrand that clears retailer() and policy() is seen at once). Said once per language and
+    retailer: every reply fills its variables from them, a card reply dozens of times."""
+    shop, hours = retailer(), policy()
+    said = _said.get(language)
+    if said is None or said[0] is not shop or said[1] is not hours:
+        said = (shop, hours, shop_facts(shop, hours, language))
+        _said[language] = said
+    return said[2]
 
 
 def reload() -> None:
