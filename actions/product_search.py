@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from actions.common import latest_entities, latest_values, say
 from actions.search_replies import advise_on, ask_narrowing, not_sold, show_matches
 from bot import texts
+from bot.catalogue import vocabulary
 from bot.catalogue.advice import Advice, AdviceError, shop_advice
 from bot.catalogue.conditions import money_text
 from bot.catalogue.search import SORTS, WEIGHT_KEY, Match, SearchResult, Wanted, search
@@ -84,6 +85,7 @@ def search_reply(
     that"; None when the message is none of these (the caller answers as before)."""
     if POINTING & set(latest_values(tracker, "reference")):
         return None
+    vocabulary.refresh(session=session)
     text = str(tracker.latest_message.get("text") or "")
     categories_said = latest_values(tracker, "category")
     know_how = advice()

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalogue.vocabulary import category_name
 from bot.language import LANGUAGES
 from bot.nlu.lexicon import stop_words
 from bot.store.catalogue import closest_products
 from bot.store.models import Product
+from bot.store.vocabulary import categories as shop_categories
 
 # How shoppers ask whether a shop sells something; the thing follows.
 ASKING = {
@@ -202,12 +202,11 @@ def _known(session: Session, words: Sequence[str]) -> bool:
     brands = {b.lower() for b in session.execute(select(Product.brand).distinct()).scalars()}
     if brands & set(words):
         return True
-    names = {
-        name.lower()
-        for key in categories(session)
-        for lang in LANGUAGES
-        for name in (category_name(key, lang), key.replace("_", " "))
-    }
+    defined = shop_categories(session=session)
+    names = {key.replace("_", " ") for key in categories(session)}
+    for category in defined.values():
+        names |= {category.name_nl, category.name_en, *category.words_nl, *category.words_en}
+    names = {name.lower() for name in names}
     thing = " ".join(words)
     return any(thing in name or name in thing for name in names)
 
