@@ -175,3 +175,35 @@ def test_the_fashion_example_in_the_docs_works_as_written(tmp_path: Path) -> Non
         ("price_max", "7000"),
     } <= facts(matcher, "een ruimvallende jurk van biologisch katoen onder de 70 euro")
     assert {("category", "jeans"), ("attribute", "fit=slim")} <= facts(matcher, "skinny jeans")
+
+
+def test_the_kitchen_shop_gets_search_answers_and_cards_with_no_code_change(
+    kitchen_db: str, kitchen: CatalogueMatcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From the shopper's words to an answer with cards, in the shop's own words: the matcher's
+    facts, the search action and the cards, on the imported kitchen catalogue."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions import common
+    from actions.product_search import search_reply
+    from tests.helpers.trackers import make_tracker
+
+    monkeypatch.setenv("DATABASE_URL", kitchen_db)
+    common._store.cache_clear()
+    text = "hebben jullie een gietijzeren koekenpan voor inductie?"
+    tracker = make_tracker(text=text, intent="product_question", slots={"language": "nl"})
+    tracker.latest_message["catalogue"] = [f.as_rasa() for f in kitchen.find(text)]
+    dispatcher = CollectingDispatcher()
+    try:
+        with common.store_session() as session:
+            events = search_reply(dispatcher, tracker, session=session, language="nl")
+    finally:
+        common._store.cache_clear()
+    assert events is not None
+    (message,) = dispatcher.messages
+    cards = message["custom"]["cards"]
+    assert [c["sku"] for c in cards][0] == "KP-PAN-001"
+    assert cards[0]["image"] == "https://kookpunt.example/img/KP-PAN-001.jpg"
+    reason = cards[0]["reason"] or ""
+    assert "gietijzer" in reason and "inductie" in reason  # the shop's words, not its keys
+    assert "cast_iron" not in message["text"]
