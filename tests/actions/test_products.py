@@ -59,7 +59,7 @@ def test_ambiguous_name_asks_which_with_buttons(
 def test_comparison_lists_both(store: str, dispatcher: CollectingDispatcher) -> None:
     ask(dispatcher, entity("product", "TP-RUN-001", "0"), entity("product", "TP-RUN-002", "1"))
     (text,) = texts(dispatcher)
-    assert "• Veloce Aero 3:" in text and "• Veloce Tempo Glide:" in text
+    assert "Veloce Aero 3 ↔ Veloce Tempo Glide" in text and "• prijs:" in text
 
 
 def test_reviews_prefer_the_customers_language(
