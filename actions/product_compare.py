@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import say
+from actions.common import language_of, say
 from bot import texts
 from bot.formatting import SPEC_UNITS, join_words, money_text, rating_text, spec_value
 from bot.store.models import Product
@@ -63,6 +63,44 @@ def compare(
         SlotSet("product_results", [p.sku for p in products]),
         SlotSet("product", products[-1].sku),
     ]
+
+
+def answer_compare(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    named: list[Product],
+    context: list[Product],
+    shown: list[Product],
+) -> list[EventType]:
+    """Two or more named; one named and one in context ("compare it with X"), or asked to
+    compare just before; the list last shown ("het verschil tussen die twee"); else ask."""
+    language = language_of(tracker)
+    if len(named) >= 2:
+        return compare(dispatcher, products=named[:3], language=language)
+    if named:
+        partner = [p for p in context if p.sku != named[0].sku]
+        if partner:
+            return compare(dispatcher, products=[partner[0], named[0]], language=language)
+        others = [p for p in shown if p.sku != named[0].sku]
+        return ask_compare_with(dispatcher, product=named[0], others=others, language=language)
+    if len(shown) >= 2:
+        return compare(dispatcher, products=shown[:3], language=language)
+    if context:
+        return ask_compare_with(dispatcher, product=context[0], others=[], language=language)
+    say(dispatcher, language, "product_ask_which")
+    return []
+
+
+def names_partner(tracker: Tracker, named: list[Product]) -> bool:
+    """ "Met de Tempo Glide", right after the bot asked what to compare the product in context
+    with."""
+    earlier = asked_to_compare(tracker)
+    return (
+        len(named) == 1
+        and earlier is not None
+        and earlier == tracker.get_slot("product")
+        and earlier != named[0].sku
+    )
 
 
 def ask_compare_with(

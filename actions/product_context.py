@@ -54,6 +54,7 @@ class Pointer:
     sort: str | None  # cheapest / best / lightest
     aspects: tuple[str, ...]  # price, stock, sizes, specs, compare, reviews, colours
     asks_range: bool  # names a category, brand, attribute, price or rating
+    again: bool = False  # "en de Aero 3?": the question before, about another product
 
     @property
     def place(self) -> int | None:
@@ -85,17 +86,31 @@ def pointer(tracker: Tracker) -> Pointer:
     sorts = fact("sort", "sort")
     aspects = latest_values(tracker, "product_aspect")
     extra = _said(text, "aspect", language) if spoken else []
-    if "reviews" in extra and "reviews" not in aspects:
-        aspects = ["reviews", *aspects]
-    if "colours" in extra and not latest_values(tracker, "colour"):
-        aspects = ["colours", *aspects]
+    if latest_values(tracker, "colour"):  # "heb je hem in het zwart?": a colour, not "which"
+        extra = [a for a in extra if a != "colours"]
+    aspects = list(dict.fromkeys([*extra, *aspects]))
     return Pointer(
         reference=next((r for r in references if r != "it"), None),
         refers=bool(references),
         sort=sorts[0] if sorts else None,
         aspects=tuple(aspects),
         asks_range=any(latest_values(tracker, name) for name in RANGE_FACTS),
+        again=spoken and bool(_said(text, "again", language)),
     )
+
+
+def asked_before(tracker: Tracker) -> dict[str, list[str]]:
+    """The facts of the shopper's previous message: what it asked (aspect, size, colour)."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    if len(users) < 2:
+        return {}
+    parse = users[-2].get("parse_data") or {}
+    facts = [*parse.get("entities", []), *parse.get("catalogue", [])]
+    found: dict[str, list[str]] = {}
+    for fact in facts:
+        if fact.get("entity") in ("product_aspect", "size", "colour"):
+            found.setdefault(str(fact["entity"]), []).append(str(fact["value"]))
+    return found
 
 
 def results(tracker: Tracker) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from dataclasses import replace
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -21,8 +22,8 @@ from actions.common import (
     store_session,
 )
 from actions.product_cards import show_products
-from actions.product_compare import ask_compare_with, asked_to_compare, compare
-from actions.product_context import Pointer, pick, pointer, points_back, results
+from actions.product_compare import answer_compare, names_partner
+from actions.product_context import Pointer, asked_before, pick, pointer, points_back, results
 from actions.product_reviews import answer_reviews
 from bot import texts
 from bot.formatting import join_words, money_text, rating_text, spec_text
@@ -123,6 +124,10 @@ class ProductAnswers:
         sizes = latest_values(tracker, "size")
         colours = latest_values(tracker, "colour")
         events: list[EventType] = [SlotSet("shopper_size", sizes[0])] if sizes else []
+        if len(groups) == 1 and point.again and not (point.aspects or sizes or colours):
+            before = asked_before(tracker)  # "en de Aero 3?" asks the last question again
+            point = replace(point, aspects=tuple(before.get("product_aspect", [])))
+            sizes, colours = before.get("size", []), before.get("colour", [])
         with store_session() as session:
             ambiguous = next((g for g in groups if len(g) > 1), None)
             if ambiguous:
@@ -131,17 +136,19 @@ class ProductAnswers:
                     dispatcher,
                     language,
                     "product_which",
+                    options=either([p.name(language) for p in options], language),
                     buttons=[product_button(p, language, point.aspect) for p in options],
                 )
                 return [*events, SlotSet("product_results", [p.sku for p in options])]
             named = products_by_sku(session=session, skus=[g[0] for g in groups])
             context = products_by_sku(session=session, skus=[tracker.get_slot("product") or ""])
             shown = products_by_sku(session=session, skus=results(tracker))
-            if point.aspect == "compare" or len(named) >= 2 or _names_partner(tracker, named):
-                return [*events, *self._compare(dispatcher, tracker, named, context, shown)]
-            if point.relative and not named:
+            if point.aspect == "compare" or len(named) >= 2 or names_partner(tracker, named):
+                return [*events, *answer_compare(dispatcher, tracker, named, context, shown)]
+            if point.relative and len(named) <= 1:  # "iets goedkopers (dan de Aero 3)?"
+                base = named or context
                 relation = point.relative
-                return [*events, *self._relative(dispatcher, session, context, relation, language)]
+                return [*events, *self._relative(dispatcher, session, base, relation, language)]
             product = named[0] if named else self._referred(point, context, shown, sizes, colours)
             if product is None:
                 return [*events, *self._no_product(dispatcher, tracker, session, language, shown)]
@@ -171,32 +178,6 @@ class ProductAnswers:
         if point.refers or point.aspects or sizes or colours:
             return context[0] if context else None
         return None
-
-    def _compare(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        named: list[Product],
-        context: list[Product],
-        shown: list[Product],
-    ) -> list[EventType]:
-        """Two or more named; one named and one in context ("compare it with X"), or asked to
-        compare just before; the list last shown ("het verschil tussen die twee"); else ask."""
-        language = language_of(tracker)
-        if len(named) >= 2:
-            return compare(dispatcher, products=named[:3], language=language)
-        if named:
-            partner = [p for p in context if p.sku != named[0].sku]
-            if partner:
-                return compare(dispatcher, products=[partner[0], named[0]], language=language)
-            others = [p for p in shown if p.sku != named[0].sku]
-            return ask_compare_with(dispatcher, product=named[0], others=others, language=language)
-        if len(shown) >= 2:
-            return compare(dispatcher, products=shown[:3], language=language)
-        if context:
-            return ask_compare_with(dispatcher, product=context[0], others=[], language=language)
-        say(dispatcher, language, "product_ask_which")
-        return []
 
     def _relative(
         self,
@@ -417,6 +398,13 @@ class ProductAnswers:
         return []
 
 
+def either(names: list[str], language: str) -> str:
+    """'A, B of C?' / 'A, B or C?'."""
+    last = texts.text("or_word", language)
+    head = ", ".join(names[:-1])
+    return f"{head} {last} {names[-1]}?" if head else f"{names[-1]}?"
+
+
 def _beats(candidate: Product, product: Product, relation: str) -> bool:
     if candidate.sku == product.sku:
         return False
@@ -432,18 +420,6 @@ def _beats(candidate: Product, product: Product, relation: str) -> bool:
 
 def _pressed_button(tracker: Tracker) -> bool:
     return str(tracker.latest_message.get("text") or "").startswith("/")
-
-
-def _names_partner(tracker: Tracker, named: list[Product]) -> bool:
-    """ "Met de Tempo Glide", right after the bot asked what to compare the product in context
-    with."""
-    earlier = asked_to_compare(tracker)
-    return (
-        len(named) == 1
-        and earlier is not None
-        and earlier == tracker.get_slot("product")
-        and earlier != named[0].sku
-    )
 
 
 def answer_product_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

@@ -134,7 +134,7 @@ def test_something_cheaper_is_not_the_stock_list(
         product="TP-RUN-001",
     )
     (message,) = dispatcher.messages
-    assert message["text"].startswith("Dit zijn goedkoper dan Veloce Aero 3:")
+    assert message["text"].startswith("Deze zijn goedkoper dan Veloce Aero 3:")
     assert "op voorraad in" not in message["text"]
     prices = [card["price_cents"] for card in message["custom"]["cards"]]
     assert prices and all(price < 14995 for price in prices)
@@ -169,3 +169,50 @@ def test_ambiguous_name_keeps_the_options_as_the_list(
         entity("product", "TP-RJK-002", "0"),
     )
     assert slot(events, "product_results") == ["TP-RJK-001", "TP-RJK-002"]
+
+
+def test_and_the_other_one_asks_the_same_question(
+    store: str, dispatcher: CollectingDispatcher
+) -> None:
+    """ "En de Aero 3?" right after "is de Tempo Glide er in 44?": size 44 of the Aero 3."""
+    before = {
+        "event": "user",
+        "text": "is de tempo glide er in 44?",
+        "parse_data": {"entities": [], "catalogue": [entity("size", "44")]},
+    }
+    tracker = make_tracker(
+        text="en de aero 3?",
+        intent="product_question",
+        slots={"product": "TP-RUN-002", "shopper_size": "44"},
+        events=[before],
+    )
+    tracker.latest_message["catalogue"] = [entity("product", "TP-RUN-001", "0")]
+    answer_product_question(dispatcher, tracker)
+    assert texts(dispatcher) == [
+        "Veloce Aero 3 in maat 44 is helaas uitverkocht. Wel leverbaar in: "
+        "maat 38, 38.5, 39, 40, 40.5, 41, 42, 43, 44.5, 45 en 46 (zwart/oranje)."
+    ]
+
+
+def test_weight_words_outweigh_how_much(store: str, dispatcher: CollectingDispatcher) -> None:
+    ask(
+        dispatcher,
+        "and how much does it weigh",
+        entity("product_aspect", "price"),
+        language="en",
+        product="TP-PDL-001",
+    )
+    assert "weight 680 g" in texts(dispatcher)[0]
+
+
+def test_compared_with_is_a_comparison(store: str, dispatcher: CollectingDispatcher) -> None:
+    ask(
+        dispatcher,
+        "en vergeleken met de mummy slaapzak?",
+        entity("product", "TP-SLP-003", "0"),
+        product="TP-SLP-002",
+    )
+    assert (
+        "Bergpas Dons -10 slaapzak ↔ Noorderlicht Mummy 3-seizoenen slaapzak"
+        in texts(dispatcher)[0]
+    )

@@ -46,7 +46,9 @@ def test_ambiguous_name_asks_which_with_buttons(
         entity("product_aspect", "price"),
     )
     (message,) = dispatcher.messages
-    assert message["text"] == "Welke bedoel je?"
+    assert message["text"] == (
+        "Welke bedoel je? Regenwoud Storm jas heren of Regenwoud Storm jas dames?"
+    )
     assert [b["title"] for b in message["buttons"]] == [
         "Regenwoud Storm jas heren",
         "Regenwoud Storm jas dames",
