@@ -202,10 +202,10 @@ class ProductAnswers:
         words = texts.text(f"relation_{relation}", language)
         if not found:
             say(dispatcher, language, "product_relative_none", relation=words, product=name)
-            return []
+            return [SlotSet("product", product.sku)]
         intro = texts.text("product_relative", language, relation=words, product=name)
         show_products(dispatcher, products=found, language=language, intro=intro)
-        return [SlotSet("product_results", [p.sku for p in found])]
+        return [SlotSet("product_results", [p.sku for p in found]), SlotSet("product", product.sku)]
 
     def _answer(
         self,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import ActionHandleInform
+from actions.product_context import WORDS_FILE
 from actions.products import answer_product_question, has_product_question
 from tests.helpers.trackers import entity, make_tracker, texts
 
@@ -216,3 +218,12 @@ def test_compared_with_is_a_comparison(store: str, dispatcher: CollectingDispatc
         "Bergpas Dons -10 slaapzak ↔ Noorderlicht Mummy 3-seizoenen slaapzak"
         in texts(dispatcher)[0]
     )
+
+
+def test_the_word_list_has_every_value_in_both_languages() -> None:
+    words = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    assert set(words) == {"reference", "sort", "aspect", "again"}
+    for kind, values in words.items():
+        for value, per_language in values.items():
+            assert set(per_language) == {"nl", "en"}, (kind, value)
+            assert all(w == w.lower().strip() for ws in per_language.values() for w in ws)
