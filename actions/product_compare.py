@@ -14,9 +14,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import language_of, say
+from actions.common import language_of, say, store_session
 from bot import texts
 from bot.formatting import SPEC_UNITS, join_words, money_text, rating_text, spec_value
+from bot.store.catalogue import products_by_sku
 from bot.store.models import Product
 
 # Attributes a comparison leaves out: they describe, they don't tell products apart.
@@ -83,11 +84,34 @@ def answer_compare(
             return compare(dispatcher, products=[partner[0], named[0]], language=language)
         others = [p for p in shown if p.sku != named[0].sku]
         return ask_compare_with(dispatcher, product=named[0], others=others, language=language)
+    pair = discussed_pair(tracker)  # "welke is beter?" after "en de Ridge 5?"
+    if pair and context:
+        with store_session() as session:
+            products = products_by_sku(session=session, skus=pair)
+            if len(products) == 2:
+                return compare(dispatcher, products=products, language=language)
     if len(shown) >= 2:
         return compare(dispatcher, products=shown[:3], language=language)
     if context:
         return ask_compare_with(dispatcher, product=context[0], others=[], language=language)
     say(dispatcher, language, "product_ask_which")
+    return []
+
+
+def discussed_pair(tracker: Tracker) -> list[str]:
+    """The product discussed before the one in context and that one, when both came after the
+    list last shown; else nothing (the list is what "which one" is about)."""
+    found: list[str] = []
+    for event in reversed(tracker.events):
+        if event.get("event") != "slot":
+            continue
+        if event.get("name") == "product_results" and found:
+            return []
+        value = event.get("value")
+        if event.get("name") == "product" and value and value not in found:
+            found.append(str(value))
+            if len(found) == 2:
+                return [found[1], found[0]]
     return []
 
 

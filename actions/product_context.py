@@ -55,6 +55,7 @@ class Pointer:
     aspects: tuple[str, ...]  # price, stock, sizes, specs, compare, reviews, colours
     asks_range: bool  # names a category, brand, attribute, price or rating
     again: bool = False  # "en de Aero 3?": the question before, about another product
+    which: bool = False  # "welke is lichter?": weigh the products in play, don't look further
 
     @property
     def place(self) -> int | None:
@@ -63,6 +64,11 @@ class Pointer:
     @property
     def relative(self) -> str | None:
         return self.reference if self.reference in RELATIVE else None
+
+    @property
+    def weighs(self) -> bool:
+        """Asks to weigh products against each other: a comparison."""
+        return "compare" in self.aspects or (self.which and self.relative is not None)
 
     @property
     def aspect(self) -> str | None:
@@ -96,6 +102,7 @@ def pointer(tracker: Tracker) -> Pointer:
         aspects=tuple(aspects),
         asks_range=any(latest_values(tracker, name) for name in RANGE_FACTS),
         again=spoken and bool(_said(text, "again", language)),
+        which=spoken and bool(_said(text, "which", language)),
     )
 
 

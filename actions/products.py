@@ -143,7 +143,10 @@ class ProductAnswers:
             named = products_by_sku(session=session, skus=[g[0] for g in groups])
             context = products_by_sku(session=session, skus=[tracker.get_slot("product") or ""])
             shown = products_by_sku(session=session, skus=results(tracker))
-            if point.aspect == "compare" or len(named) >= 2 or names_partner(tracker, named):
+            picked = None if named or point.asks_range or not point.sort else pick(shown, point)
+            if picked is not None:  # "welke is de goedkoopste?" of the list shown
+                named = [picked]
+            elif point.weighs or len(named) >= 2 or names_partner(tracker, named):
                 return [*events, *answer_compare(dispatcher, tracker, named, context, shown)]
             if point.relative and len(named) <= 1:  # "iets goedkopers (dan de Aero 3)?"
                 base = named or context

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.products import answer_product_question
 from tests.helpers.trackers import entity, make_tracker, texts
 
+SHOWN = ["TP-RUN-001", "TP-RUN-002"]
 BUTTON = '/product_question{"product": "TP-RUN-002", "product_aspect": "compare"}'
 
 
@@ -174,3 +175,49 @@ def test_a_retailers_own_attribute_is_compared_without_words(
     (text,) = texts(dispatcher)
     assert "• dikte: 5 mm ↔ 6 mm" in text
     assert "op de prijs let" in text
+
+
+def slot_event(name: str, value: Any) -> dict[str, Any]:
+    return {"event": "slot", "name": name, "value": value}
+
+
+def test_which_one_is_lighter_weighs_the_two_just_discussed(
+    store: str, dispatcher: CollectingDispatcher
+) -> None:
+    """Duo 2, then "what about the Basecamp 3?", then "which one is lighter?"."""
+    history = [
+        slot_event("product_results", ["TP-RUN-001", "TP-RUN-002"]),
+        slot_event("product", "TP-TNT-001"),
+        slot_event("product", "TP-TNT-004"),
+    ]
+    ask(dispatcher, "which one is lighter?", language="en", events=history, product="TP-TNT-004")
+    (text,) = texts(dispatcher)
+    assert "Wadden Duo 2 tent ↔ Noorderlicht Basecamp 3 tent" in text
+    assert "• weight: 2600 g ↔ 4200 g" in text
+
+
+def test_which_is_better_after_a_list_compares_the_list(
+    store: str, dispatcher: CollectingDispatcher
+) -> None:
+    history = [slot_event("product", "TP-TNT-001"), slot_event("product_results", SHOWN)]
+    ask(
+        dispatcher,
+        "welke is beter?",
+        entity("product_aspect", "compare"),
+        events=history,
+        product="TP-TNT-001",
+        product_results=SHOWN,
+    )
+    assert "Veloce Aero 3 ↔ Veloce Tempo Glide" in texts(dispatcher)[0]
+
+
+def test_which_is_the_cheapest_of_the_list_picks_it(
+    store: str, dispatcher: CollectingDispatcher
+) -> None:
+    ask(
+        dispatcher,
+        "welke is de goedkoopste?",
+        entity("product_aspect", "price"),
+        product_results=SHOWN,
+    )
+    assert texts(dispatcher) == ["Veloce Aero 3 kost €\xa0149,95."]

@@ -222,8 +222,15 @@ def test_compared_with_is_a_comparison(store: str, dispatcher: CollectingDispatc
 
 def test_the_word_list_has_every_value_in_both_languages() -> None:
     words = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
-    assert set(words) == {"reference", "sort", "aspect", "again"}
+    assert set(words) == {"reference", "sort", "aspect", "again", "which"}
     for kind, values in words.items():
         for value, per_language in values.items():
             assert set(per_language) == {"nl", "en"}, (kind, value)
             assert all(w == w.lower().strip() for ws in per_language.values() for w in ws)
+
+
+def test_tell_me_more_is_about_the_product_in_context(
+    store: str, dispatcher: CollectingDispatcher
+) -> None:
+    ask(dispatcher, "vertel meer", product="TP-TRL-002")
+    assert texts(dispatcher)[0].startswith("Bergpas Ridge 5 kost")
