@@ -141,3 +141,19 @@ def test_in_my_size_uses_the_size_said_before(bot: Stack) -> None:
     say(bot, "p13", "is de Tempo Glide er in maat 44?")
     reply = say(bot, "p13", '/product_question{"product": "TP-RUN-001", "product_aspect": "sizes"}')
     assert "Veloce Aero 3 in maat 44 is helaas uitverkocht" in reply
+
+
+def test_which_one_weighs_the_two_just_discussed(bot: Stack) -> None:
+    say(bot, "p16", "how much is the Wadden Duo 2 tent")
+    assert "379.95" in say(bot, "p16", "what about the Basecamp 3?")
+    lighter = say(bot, "p16", "which one is lighter?")
+    assert "Wadden Duo 2 tent ↔ Noorderlicht Basecamp 3 tent" in lighter
+    assert "• weight: 2600 g ↔ 4200 g" in lighter
+    say(bot, "p17", "wat kost de Trailblazer GTX?")
+    say(bot, "p17", "en de Ridge 5?")
+    assert "Veloce Trailblazer GTX ↔ Bergpas Ridge 5" in say(bot, "p17", "welke is beter?")
+
+
+def test_and_the_other_one_in_the_same_size(bot: Stack) -> None:
+    assert "maat 44" in say(bot, "p18", "is de tempo glide er in 44?")
+    assert "Veloce Aero 3 in maat 44 is helaas uitverkocht" in say(bot, "p18", "en de aero 3?")
