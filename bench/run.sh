@@ -11,3 +11,5 @@ echo "==> The NLG call per domain response (action server /nlg)"
 PYTHONPATH=. .venv/bin/python bench/nlg_bench.py bench/results/nlg.json
 echo "==> Customer message to 20 open agent consoles"
 PYTHONPATH=. .venv/bin/python bench/console_latency.py bench/results/console.json
+echo "==> Product conversations: 69 written conversations per language over REST (latest model)"
+PYTHONPATH=. .venv/bin/python bench/product_conversations/run.py bench/results/product_conversations.json
