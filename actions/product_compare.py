@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import language_of, say, store_session
+from actions.product_context import list_is_newer
 from bot import texts
 from bot.formatting import SPEC_UNITS, join_words, money_text, rating_text, spec_value
 from bot.store.catalogue import products_by_sku
@@ -80,6 +81,13 @@ def answer_compare(
         return compare(dispatcher, products=named[:3], language=language)
     if named:
         partner = [p for p in context if p.sku != named[0].sku]
+        button = str(tracker.latest_message.get("text") or "").startswith("/")
+        if (
+            button
+            and list_is_newer(tracker)
+            and not {p.sku for p in partner} & {p.sku for p in shown}
+        ):
+            partner = []  # a card's "Vergelijk" in a new list: not the product of before
         if partner:
             return compare(dispatcher, products=[partner[0], named[0]], language=language)
         others = [p for p in shown if p.sku != named[0].sku]

@@ -120,6 +120,14 @@ def asked_before(tracker: Tracker) -> dict[str, list[str]]:
     return found
 
 
+def list_is_newer(tracker: Tracker) -> bool:
+    """Was a list shown after the product in context was answered?"""
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") in ("product", "product_results"):
+            return bool(event.get("name") == "product_results")
+    return False
+
+
 def results(tracker: Tracker) -> list[str]:
     """The SKUs last shown as a list, in the order shown."""
     value = tracker.get_slot("product_results") or []

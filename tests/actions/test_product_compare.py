@@ -221,3 +221,21 @@ def test_which_is_the_cheapest_of_the_list_picks_it(
         product_results=SHOWN,
     )
     assert texts(dispatcher) == ["Veloce Aero 3 kost €\xa0149,95."]
+
+
+def test_compare_button_in_a_newer_list_ignores_the_product_of_before(
+    store: str, dispatcher: CollectingDispatcher
+) -> None:
+    history = [slot_event("product", "TP-TNT-001"), slot_event("product_results", SHOWN)]
+    ask(
+        dispatcher,
+        BUTTON,
+        entity("product", "TP-RUN-002", "0"),
+        entity("product_aspect", "compare"),
+        events=history,
+        product="TP-TNT-001",
+        product_results=SHOWN,
+    )
+    (message,) = dispatcher.messages
+    assert message["text"] == "Waarmee wil je Veloce Tempo Glide vergelijken?"
+    assert [b["title"] for b in message["buttons"]] == ["Veloce Aero 3"]
