@@ -107,7 +107,8 @@ def pointer(tracker: Tracker) -> Pointer:
 
 
 def asked_before(tracker: Tracker) -> dict[str, list[str]]:
-    """The facts of the shopper's previous message: what it asked (aspect, size, colour)."""
+    """The facts of the shopper's previous message: what it named and asked (product, aspect,
+    size, colour)."""
     users = [e for e in tracker.events if e.get("event") == "user"]
     if len(users) < 2:
         return {}
@@ -115,7 +116,7 @@ def asked_before(tracker: Tracker) -> dict[str, list[str]]:
     facts = [*parse.get("entities", []), *parse.get("catalogue", [])]
     found: dict[str, list[str]] = {}
     for fact in facts:
-        if fact.get("entity") in ("product_aspect", "size", "colour"):
+        if fact.get("entity") in ("product", "product_aspect", "size", "colour"):
             found.setdefault(str(fact["entity"]), []).append(str(fact["value"]))
     return found
 

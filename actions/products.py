@@ -124,9 +124,16 @@ class ProductAnswers:
         sizes = latest_values(tracker, "size")
         colours = latest_values(tracker, "colour")
         events: list[EventType] = [SlotSet("shopper_size", sizes[0])] if sizes else []
-        if len(groups) == 1 and point.again and not (point.aspects or sizes or colours):
-            before = asked_before(tracker)  # "en de Aero 3?" asks the last question again
-            point = replace(point, aspects=tuple(before.get("product_aspect", [])))
+        picks = not groups and (point.place is not None or point.sort is not None)
+        repeats = (len(groups) == 1 and point.again) or picks
+        if repeats and not (point.aspects or sizes or colours):
+            # "en de Aero 3?", or "de tweede" after "wat kost de storm jas?": the last question
+            before = asked_before(tracker)
+            asked = before.get("product_aspect", [])
+            if picks:  # a list from a search: its words were about the search, not the pick
+                named_before = bool(before.get("product"))
+                asked = [a for a in asked if named_before and a != "compare"]
+            point = replace(point, aspects=tuple(asked))
             sizes, colours = before.get("size", []), before.get("colour", [])
         with store_session() as session:
             ambiguous = next((g for g in groups if len(g) > 1), None)

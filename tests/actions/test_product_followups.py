@@ -234,3 +234,52 @@ def test_tell_me_more_is_about_the_product_in_context(
 ) -> None:
     ask(dispatcher, "vertel meer", product="TP-TRL-002")
     assert texts(dispatcher)[0].startswith("Bergpas Ridge 5 kost")
+
+
+def test_a_pick_from_the_options_answers_the_question_that_led_to_them(
+    store: str, dispatcher: CollectingDispatcher
+) -> None:
+    """ "Wat kost de storm jas?" → "Welke bedoel je?" → "de tweede": the price of the second."""
+    before = {
+        "event": "user",
+        "text": "wat kost de storm jas?",
+        "parse_data": {
+            "entities": [],
+            "catalogue": [
+                entity("product", "TP-RJK-001", "0"),
+                entity("product", "TP-RJK-002", "0"),
+                entity("product_aspect", "price"),
+            ],
+        },
+    }
+    tracker = make_tracker(
+        text="de tweede",
+        intent="inform",
+        slots={"product_results": ["TP-RJK-001", "TP-RJK-002"]},
+        events=[before],
+    )
+    answer_product_question(dispatcher, tracker)
+    assert texts(dispatcher) == ["Regenwoud Storm jas dames kost €\xa0199,95."]
+
+
+def test_a_pick_from_a_search_list_keeps_the_size_not_the_search_words(
+    store: str, dispatcher: CollectingDispatcher
+) -> None:
+    before = {
+        "event": "user",
+        "text": "heb je trailschoenen in 39?",
+        "parse_data": {
+            "entities": [],
+            "catalogue": [entity("product_aspect", "stock"), entity("size", "39")],
+        },
+    }
+    tracker = make_tracker(
+        text="de eerste",
+        intent="inform",
+        slots={"product_results": ["TP-TRL-001"]},
+        events=[before],
+    )
+    answer_product_question(dispatcher, tracker)
+    assert texts(dispatcher)[0].startswith(
+        "Veloce Trailblazer GTX in maat 39 is helaas uitverkocht"
+    )
