@@ -105,7 +105,9 @@ def search_reply(
     relative = next((r for r in RELATIVE if r in latest_values(tracker, "reference")), None)
     if relative:
         context = _context_product(tracker, session)
-        return _relative(dispatcher, tracker, session, language, relative, context, know_how)
+        return relative_reply(
+            dispatcher, tracker, session=session, language=language, kind=relative, context=context
+        )
     if not _is_search(tracker):
         return not_sold(dispatcher, tracker, session, language)
     base = {}
@@ -201,17 +203,18 @@ def _answer(
     return []
 
 
-def _relative(
+def relative_reply(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
+    *,
     session: Session,
     language: str,
     kind: str,
     context: Product | None,
-    know_how: Advice | None,
 ) -> list[EventType]:
-    """'Iets goedkopers', 'something lighter', 'een betere': from the product in context, in
-    its category."""
+    """'Iets goedkopers', 'something lighter', 'een betere': from the product in context (or
+    the one named: 'iets goedkopers dan de Aero 3'), in its category."""
+    know_how = advice()
     if context is None:
         say(dispatcher, language, "search_reference_missing")
         return []

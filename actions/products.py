@@ -1,16 +1,18 @@
-"""Product questions answered from the live catalogue: price, stock, sizes, specs, reviews."""
+"""Product questions answered from the live catalogue: price, stock, sizes, colours, specs,
+reviews, comparisons, and follow-ups about the product or list in context."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections import defaultdict
-from typing import Any
+from dataclasses import replace
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
 
 from actions.common import (
     language_of,
@@ -20,27 +22,18 @@ from actions.common import (
     store_session,
 )
 from actions.product_cards import show_products
-from actions.product_search import need_names_the_product, search_reply
+from actions.product_compare import answer_compare, names_partner
+from actions.product_context import Pointer, asked_before, pick, pointer, points_back, results
+from actions.product_reviews import answer_reviews
+from actions.product_search import need_names_the_product, relative_reply, search_reply
 from bot import texts
 from bot.catalogue.sizes import matches_size
-from bot.formatting import join_words, money_text, spec_text
+from bot.formatting import join_words, money_text, rating_text, spec_text
 from bot.nlu.lexicon import everyday_words
 from bot.store.catalogue import closest_products, products_by_sku, products_in
 from bot.store.models import Product, ProductVariant
 
 LOW_STOCK = 2
-COMPARE_KEYS = [
-    "weight_g",
-    "drop_mm",
-    "waterproof",
-    "persons",
-    "comfort_temp_c",
-    "length_cm",
-    "volume_l",
-    "thickness_mm",
-    "max_load_kg",
-    "surface",
-]
 
 
 def product_groups(tracker: Tracker) -> list[list[str]]:
@@ -99,7 +92,7 @@ def has_product_question(tracker: Tracker) -> bool:
     if latest_values(tracker, "product"):
         return True
     details = any(latest_values(tracker, e) for e in ("size", "colour", "product_aspect"))
-    return details and bool(tracker.get_slot("product"))
+    return (details and bool(tracker.get_slot("product"))) or points_back(tracker)
 
 
 class ActionAnswerProduct(Action):
@@ -113,57 +106,103 @@ class ActionAnswerProduct(Action):
 
 
 class ProductAnswers:
-    """Answers one product question from the live catalogue."""
+    """Answers one product question from the live catalogue, keeping the conversation's product
+    (`product`) and the list last shown (`product_results`) in mind."""
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         language = language_of(tracker)
         groups = product_groups(tracker)
-        aspects = latest_values(tracker, "product_aspect")
-        aspect = aspects[0] if aspects else None
+        point = pointer(tracker)
         sizes = latest_values(tracker, "size")
         colours = latest_values(tracker, "colour")
+        events: list[EventType] = [SlotSet("shopper_size", sizes[0])] if sizes else []
+        picks = not groups and (point.place is not None or point.sort is not None)
+        repeats = (len(groups) == 1 and point.again) or picks
+        if repeats and not (point.aspects or sizes or colours):
+            # "en de Aero 3?", or "de tweede" after "wat kost de storm jas?": the last question
+            before = asked_before(tracker)
+            asked = before.get("product_aspect", [])
+            if picks:  # a list from a search: its words were about the search, not the pick
+                named_before = bool(before.get("product"))
+                asked = [a for a in asked if named_before and a != "compare"]
+            point = replace(point, aspects=tuple(asked))
+            sizes, colours = before.get("size", []), before.get("colour", [])
         with store_session() as session:
-            # by what the shopper needs, not by name (actions/product_search.py)
-            if not groups or need_names_the_product(tracker, language):
+            if groups and need_names_the_product(tracker, language):
+                # 'beginnende hardloper' also names the Daily Trainer: the need is the question
                 found = search_reply(dispatcher, tracker, session=session, language=language)
                 if found is not None:
-                    return found
+                    return [*events, *found]
             ambiguous = next((g for g in groups if len(g) > 1), None)
             if ambiguous:
                 options = products_by_sku(session=session, skus=ambiguous)
+                intro = texts.text(
+                    "product_which",
+                    language,
+                    options=either([p.name(language) for p in options], language),
+                )
                 show_products(
                     dispatcher,
                     products=options,
                     language=language,
-                    intro=texts.text("product_which", language),
-                    aspect=aspect,
+                    intro=intro,
+                    aspect=point.aspect,
                 )
-                return [SlotSet("product_results", [p.sku for p in options])]
-            skus = [g[0] for g in groups]
-            asks_about_range = latest_values(tracker, "category") or latest_values(tracker, "brand")
-            if (
-                not skus
-                and not asks_about_range
-                and tracker.get_slot("product")
-                and (sizes or colours or aspect)
-            ):
-                skus = [tracker.get_slot("product")]  # 'and in size 43?' about the last product
-            products = products_by_sku(session=session, skus=skus)
-            if not products:
-                return self._no_product(dispatcher, tracker, session, language, aspect)
-            if len(products) >= 2:
-                self._compare(dispatcher, products[:3], language)
-                return [SlotSet("product", products[0].sku)]
-            product = products[0]
+                return [*events, SlotSet("product_results", [p.sku for p in options])]
+            named = products_by_sku(session=session, skus=[g[0] for g in groups])
+            context = products_by_sku(session=session, skus=[tracker.get_slot("product") or ""])
+            shown = products_by_sku(session=session, skus=results(tracker))
+            picked = None if named or point.asks_range or not point.sort else pick(shown, point)
+            if picked is not None:  # "welke is de goedkoopste?" of the list shown
+                named = [picked]
+            elif point.weighs or len(named) >= 2 or names_partner(tracker, named):
+                return [*events, *answer_compare(dispatcher, tracker, named, context, shown)]
+            if point.relative and len(named) <= 1:  # "iets goedkopers (dan de Aero 3)?"
+                base = next(iter(named or context), None)
+                return [
+                    *events,
+                    *relative_reply(
+                        dispatcher,
+                        tracker,
+                        session=session,
+                        language=language,
+                        kind=point.relative,
+                        context=base,
+                    ),
+                ]
+            product = named[0] if named else self._referred(point, context, shown, sizes, colours)
+            if product is None:
+                # by what the shopper needs, not by name (actions/product_search.py)
+                found = search_reply(dispatcher, tracker, session=session, language=language)
+                if found is not None:
+                    return [*events, *found]
+                return [*events, *self._no_product(dispatcher, tracker, session, language, shown)]
+            size = sizes[0] if sizes else None
+            if point.aspect == "sizes" and not size and _pressed_button(tracker):
+                size = tracker.get_slot("shopper_size")  # the card's "In mijn maat?"
             self._answer(
-                dispatcher,
-                product,
-                language,
-                aspect,
-                sizes[0] if sizes else None,
-                colours[0] if colours else None,
+                dispatcher, product, language, point.aspect, size, colours[0] if colours else None
             )
-        return [SlotSet("product", product.sku)]
+        return [*events, SlotSet("product", product.sku)]
+
+    def _referred(
+        self,
+        point: Pointer,
+        context: list[Product],
+        shown: list[Product],
+        sizes: list[str],
+        colours: list[str],
+    ) -> Product | None:
+        """The product a follow-up that names none is about: one of the list last shown ("de
+        tweede", "the cheapest one"), else the product in context ("die", "welke kleuren?")."""
+        if point.asks_range:
+            return None
+        picked = pick(shown, point)
+        if picked is not None:
+            return picked
+        if point.refers or point.aspects or sizes or colours:
+            return context[0] if context else None
+        return None
 
     def _answer(
         self,
@@ -217,7 +256,9 @@ class ProductAnswers:
                 specs=spec_text(product.attributes or {}, language),
             )
         elif aspect == "reviews":
-            self._reviews(dispatcher, product, language)
+            answer_reviews(dispatcher, product=product, language=language)
+        elif aspect == "colours":
+            self._colours(dispatcher, product, language)
         else:
             say(
                 dispatcher,
@@ -226,7 +267,34 @@ class ProductAnswers:
                 product=name,
                 price=money_text(product.price_cents, language),
                 description=product.description(language),
-                rating=product.rating or "-",
+                rating=rating_text(product.rating, language),
+            )
+
+    def _colours(self, dispatcher: CollectingDispatcher, product: Product, language: str) -> None:
+        """ "Welke kleuren?": the colours it comes in, and which of them are in stock."""
+        colours = list(dict.fromkeys(v.colour for v in product.variants if v.colour))
+        if not colours and (product.attributes or {}).get("colour"):
+            colours = [str(product.attributes["colour"])]
+        stocked = list(dict.fromkeys(v.colour for v in product.variants if v.colour and v.stock))
+        name = product.name(language)
+        if not colours:
+            say(dispatcher, language, "product_colour_one", product=name)
+        elif stocked and len(stocked) < len(colours):
+            say(
+                dispatcher,
+                language,
+                "product_colours_in_stock",
+                product=name,
+                colours=join_words(colours, language),
+                available=join_words(stocked, language),
+            )
+        else:
+            say(
+                dispatcher,
+                language,
+                "product_colours",
+                product=name,
+                colours=join_words(colours, language),
             )
 
     def _stock_for(
@@ -275,47 +343,16 @@ class ProductAnswers:
         else:
             say(dispatcher, language, "product_in_stock", product=name, variant=wanted)
 
-    def _reviews(self, dispatcher: CollectingDispatcher, product: Product, language: str) -> None:
-        name = product.name(language)
-        reviews = sorted(product.reviews, key=lambda r: (r.language != language, -r.rating))
-        if not reviews:
-            say(dispatcher, language, "product_no_reviews", product=name)
-            return
-        best = reviews[0]
-        say(
-            dispatcher,
-            language,
-            "product_reviews",
-            product=name,
-            rating=product.rating or "-",
-            author=best.author,
-            snippet=best.text,
-        )
-
-    def _compare(
-        self, dispatcher: CollectingDispatcher, products: list[Product], language: str
-    ) -> None:
-        rating_word = texts.text("rating_word", language)
-        lines = []
-        for product in products:
-            specs = spec_text(product.attributes or {}, language, COMPARE_KEYS)
-            parts = [
-                money_text(product.price_cents, language),
-                f"{rating_word} {product.rating or '-'}/5",
-            ]
-            if specs:
-                parts.append(specs)
-            lines.append(f"• {product.name(language)}: " + " · ".join(parts))
-        say(dispatcher, language, "product_compare", comparison="\n".join(lines))
-
     def _no_product(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        session: Any,
+        session: Session,
         language: str,
-        aspect: str | None,
+        shown: list[Product],
     ) -> list[EventType]:
+        """Nothing to answer about: the range asked for, the closest names, or ask which."""
+        aspect = pointer(tracker).aspect
         categories = latest_values(tracker, "category")
         brands = latest_values(tracker, "brand")
         if categories or brands:
@@ -333,7 +370,7 @@ class ProductAnswers:
                     products=join_words([p.name(language) for p in options], language),
                     buttons=[product_button(p, language, aspect) for p in options],
                 )
-                return []
+                return [SlotSet("product_results", [p.sku for p in options])]
         text = tracker.latest_message.get("text") or ""
         common = everyday_words()
         words = [w for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in common][:20]
@@ -345,9 +382,28 @@ class ProductAnswers:
                 "product_unknown",
                 buttons=[product_button(p, language, aspect) for p in close],
             )
+            return [SlotSet("product_results", [p.sku for p in close])]
+        if shown:
+            say(
+                dispatcher,
+                language,
+                "product_which_of_results",
+                buttons=[product_button(p, language, aspect) for p in shown],
+            )
         else:
             say(dispatcher, language, "product_ask_which")
         return []
+
+
+def either(names: list[str], language: str) -> str:
+    """'A, B of C?' / 'A, B or C?'."""
+    last = texts.text("or_word", language)
+    head = ", ".join(names[:-1])
+    return f"{head} {last} {names[-1]}?" if head else f"{names[-1]}?"
+
+
+def _pressed_button(tracker: Tracker) -> bool:
+    return str(tracker.latest_message.get("text") or "").startswith("/")
 
 
 def answer_product_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

@@ -13,3 +13,5 @@ echo "==> Customer message to 20 open agent consoles"
 PYTHONPATH=. .venv/bin/python bench/console_latency.py bench/results/console.json
 echo "==> Search answers on the demo catalogue and one twenty times its size"
 PYTHONPATH=. .venv/bin/python bench/search_bench.py bench/results/search.json
+echo "==> Product conversations: 69 written conversations per language over REST (latest model)"
+PYTHONPATH=. .venv/bin/python bench/product_conversations/run.py bench/results/product_conversations.json

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 from bot import texts
 
@@ -60,9 +60,21 @@ def spec_text(attributes: dict[str, Any], language: str, keys: list[str] | None 
     for key in keys or list(SPEC_UNITS):
         if key not in attributes or key not in SPEC_UNITS:
             continue
-        value = attributes[key]
-        if isinstance(value, bool):
-            value = "yes" if value else "no"
-        shown = texts.word(f"value_{value}", language, value) if isinstance(value, str) else value
-        parts.append(f"{texts.fragment(f'spec_{key}', language)} {shown}{SPEC_UNITS[key]}")
+        shown = spec_value(key, attributes[key], language)
+        parts.append(f"{texts.fragment(f'spec_{key}', language)} {shown}")
     return " · ".join(parts)
+
+
+def spec_value(key: str, value: Any, language: str) -> str:
+    """One attribute's value with its unit: '280 g', 'ja', 'weg'."""
+    if isinstance(value, bool):
+        value = "yes" if value else "no"
+    shown = texts.word(f"value_{value}", language, value) if isinstance(value, str) else value
+    return f"{shown}{SPEC_UNITS.get(key, '')}"
+
+
+def rating_text(rating: str | None, language: str) -> str:
+    """'4,5' / '4.5'; '-' when a product has no rating yet."""
+    if not rating:
+        return "-"
+    return format_decimal(Decimal(rating), format="0.0", locale=LOCALES.get(language, "nl_NL"))

@@ -46,7 +46,9 @@ def test_ambiguous_name_asks_which_with_buttons(
         entity("product_aspect", "price"),
     )
     (message,) = dispatcher.messages
-    assert message["text"].startswith("Welke bedoel je?\n• Regenwoud Storm jas heren: €")
+    assert message["text"].startswith(
+        "Welke bedoel je? Regenwoud Storm jas heren of Regenwoud Storm jas dames?\n• Regenwoud"
+    )
     assert [c["sku"] for c in message["custom"]["cards"]] == ["TP-RJK-001", "TP-RJK-002"]
     assert [b["title"] for b in message["buttons"]] == [
         "Regenwoud Storm jas heren",
@@ -60,7 +62,7 @@ def test_ambiguous_name_asks_which_with_buttons(
 def test_comparison_lists_both(store: str, dispatcher: CollectingDispatcher) -> None:
     ask(dispatcher, entity("product", "TP-RUN-001", "0"), entity("product", "TP-RUN-002", "1"))
     (text,) = texts(dispatcher)
-    assert "• Veloce Aero 3:" in text and "• Veloce Tempo Glide:" in text
+    assert "Veloce Aero 3 ↔ Veloce Tempo Glide" in text and "• prijs:" in text
 
 
 def test_reviews_prefer_the_customers_language(
