@@ -1,5 +1,6 @@
 """The outbox worker: lease due messages, choose the channel, respect quiet hours and pacing,
-send through Rasa (send_proactive), and mark each one sent, to_agent, failed or skipped."""
+send through Rasa (send_proactive), and mark each one sent, to_agent, refused, failed or
+skipped: the dialogue's outcome, not merely Rasa's."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from bot.services.console.live import LiveFeed
 from bot.services.console.proactive import send_proactive
 from bot.services.console.rasa_api import RasaApi, RasaUnavailable
 from bot.settings import Settings, inherited_environment
-from bot.store import identities
+from bot.store import announced_notices, identities
 from bot.store.delay_models import DelayEpisode, OutboxMessage
 from bot.store.models import Consent, Order, utcnow
 from bot.store.units import Store
@@ -119,6 +120,14 @@ def _plan(session: Session, message_id: int, order: tuple[str, ...]) -> Plan:
     if not found.conversations:
         return Plan(skip=found.reason)
     return Plan(conversations=found.conversations)
+
+
+def refusal(session: Session, message: OutboxMessage) -> str:
+    """Why the dialogue said nothing, as far as the store knows."""
+    notice_id = str((message.entities or {}).get("notice_id") or "")
+    if announced_notices.outcome(session, notice_id) == "refused":
+        return "refused by the dialogue: the order is not this conversation's customer's"
+    return "refused by the dialogue: not announced (the conversation is not on its own channel)"
 
 
 @dataclass
@@ -264,6 +273,8 @@ class Dispatcher:
             return await self._finish(token, message.id, "failed", reason=str(exc))
         except (RasaUnavailable, aiohttp.ClientError, TimeoutError, OSError) as exc:
             return await self._retry(token, message, f"{exc.__class__.__name__}: {exc}")
+        if outcome == "refused":
+            note = await self.store.run(lambda s: refusal(s, message))
         return await self._finish(
             token, message.id, outcome, reason=note or None, channel=channel, sent_to=conversation
         )
