@@ -74,6 +74,6 @@ def describe(scheduled: list[ScheduledNotice], zone: dt.tzinfo) -> str:
     at = first.due.astimezone(zone).strftime("%H:%M")
     who = ", ".join(f"{s.first_name} ({s.customer_ref}, order {s.order_number})" for s in scheduled)
     return (
-        f"Delay notice scheduled at {at} for {who}: log in as {first.first_name} on the shop "
-        "page and keep it open to see it arrive in the chat."
+        f"Delay notice scheduled at {at} ({zone}) for {who}: log in as {first.first_name} on "
+        "the shop page and keep it open to see it arrive in the chat."
     )
