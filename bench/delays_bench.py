@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import tempfile
 import time
@@ -48,6 +49,20 @@ from tests.helpers.fanout import (  # noqa: E402
 from tests.helpers.stack import PORT_SHIFT  # noqa: E402
 
 FIRST_CHAT = 800_000
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User and system CPU time of a live process so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def load_average() -> float:
+    return round(os.getloadavg()[0], 1)
 
 
 def seed(database_url: str, count: int) -> list[int]:
@@ -172,15 +187,23 @@ def one_run(folder: Path, count: int, workers: int, pace: float, offset: int) ->
             "TELEGRAM_MODE": "webhook",
             "TELEGRAM_API_BASE": telegram.base_url,
         }
-        with running_stack(settings, extra_env=env):
+        with running_stack(settings, extra_env=env) as stack:
             logs = settings.runtime_dir / "logs"
-            started = time.perf_counter()
+            children = {c.spec.name: c.pid for c in stack.supervisor.children}
             procs = [
                 start_worker(settings, retailer, logs / f"worker-{n}.log", env)
                 for n in range(workers)
             ]
+            # Counted from the first lease: a worker process takes a few seconds to import.
+            wait_for_first_lease(engine)
+            started = time.perf_counter()
+            cpu_before = {name: cpu_seconds(pid) for name, pid in children.items()}
+            cpu_before |= {f"worker {n}": cpu_seconds(p.pid) for n, p in enumerate(procs)}
+            load_before = load_average()
             try:
                 final = wait_until_done(engine, count, timeout=1800)
+                cpu_after = {name: cpu_seconds(pid) for name, pid in children.items()}
+                cpu_after |= {f"worker {n}": cpu_seconds(p.pid) for n, p in enumerate(procs)}
             finally:
                 for process in procs:
                     stop_worker(process)
@@ -205,7 +228,13 @@ def one_run(folder: Path, count: int, workers: int, pace: float, offset: int) ->
         if len(sends) <= 5000
         else None
     )
+    cpu_ms = {
+        name: round(1000 * (cpu_after[name] - cpu_before.get(name, 0.0)) / count, 1)
+        for name in cpu_after
+    }
     result.update(
+        load_average=[load_before, load_average()],
+        cpu_ms_per_notice=cpu_ms,
         outbox=final,
         seconds=round(elapsed, 1),
         per_second=round(count / elapsed, 1),
@@ -220,11 +249,27 @@ def one_run(folder: Path, count: int, workers: int, pace: float, offset: int) ->
     return result
 
 
+def wait_for_first_lease(engine: Any, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    query = text(
+        "SELECT COUNT(*) FROM outbox_messages WHERE locked_by IS NOT NULL OR status != 'pending'"
+    )
+    while time.monotonic() < deadline:
+        with engine.connect() as connection:
+            if connection.execute(query).scalar_one():
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"no worker leased a message in {timeout:.0f}s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?", default=str(ROOT / "bench" / "results" / "delays.json"))
     parser.add_argument("--orders", type=int, default=10_000)
     parser.add_argument("--paced", type=int, default=300)
+    parser.add_argument(
+        "--only", action="append", default=[], help="run only these: one_worker, two_workers, …"
+    )
     args = parser.parse_args()
     results: dict[str, Any] = {"date": dt.date.today().isoformat()}
     runs = [
@@ -233,6 +278,8 @@ def main() -> None:
         ("paced_two_workers", args.paced, 2, 10),
     ]
     for offset, (name, count, workers, pace) in enumerate(runs):
+        if args.only and name not in args.only:
+            continue
         with tempfile.TemporaryDirectory(prefix=f"klantreis-delays-{name}-") as tmp:
             results[name] = one_run(Path(tmp), count, workers, pace, 2700 + offset * 10)
         print(name, json.dumps(results[name]), flush=True)

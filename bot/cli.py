@@ -86,22 +86,13 @@ def _import(
 
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
-    from bot.delays.policy import load_delay_policy
-    from bot.delays.worker import scan_once
-    from bot.store.db import make_session_factory
-    from bot.store.units import Store
-
     _import(
         settings,
         Path(args.folder),
         dt.timedelta(days=args.shift_days),
         replace_history=args.replace_history,
     )
-    # Imported shipments and events go through the same delay rules as the carrier webhook.
-    report = scan_once(
-        Store(make_session_factory(_engine(settings))), load_delay_policy(settings.retailer_file)
-    )
-    _say(f"Delay scan: {report.line()}.")
+    _scan_after_import(settings)
 
 
 def demo_shift(folder: Path = DEMO_DIR, today: dt.date | None = None) -> dt.timedelta:
@@ -114,10 +105,40 @@ def demo_shift(folder: Path = DEMO_DIR, today: dt.date | None = None) -> dt.time
     return dt.timedelta(days=((today or dt.date.today()) - anchor).days)
 
 
-def cmd_demo(settings: Settings, _args: argparse.Namespace) -> None:
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
     shift = demo_shift()
     _say(f"Loading the demo shop, dates moved {shift.days} day(s) forward.")
     _import(settings, DEMO_DIR, shift, replace_history=True)
+    _scan_after_import(settings)
+    _schedule_demo_notices(settings, getattr(args, "notice_after", None))
+
+
+def _scan_after_import(settings: Settings) -> None:
+    """Imported shipments and events go through the same delay rules as the carrier webhook."""
+    from bot.delays.policy import load_delay_policy
+    from bot.delays.worker import scan_once
+    from bot.store.db import make_session_factory
+    from bot.store.units import Store
+
+    report = scan_once(
+        Store(make_session_factory(_engine(settings))), load_delay_policy(settings.retailer_file)
+    )
+    _say(f"Delay scan: {report.line()}.")
+
+
+def _schedule_demo_notices(settings: Settings, after_seconds: float | None) -> None:
+    """The demo log-ins' delay notices go out `after_seconds` from now (see bot/delays/demo.py)."""
+    from bot.delays import demo
+    from bot.delays.policy import load_delay_policy
+    from bot.services.demo import DEMO_CUSTOMERS
+    from bot.store.db import make_session_factory
+    from bot.store.models import utcnow
+
+    after = demo.NOTICE_AFTER_SECONDS if after_seconds is None else after_seconds
+    due = utcnow() + dt.timedelta(seconds=after)
+    with make_session_factory(_engine(settings))() as session, session.begin():
+        scheduled = demo.schedule_demo_notices(session, customer_refs=DEMO_CUSTOMERS, due=due)
+    _say(demo.describe(scheduled, load_delay_policy(settings.retailer_file).zone))
 
 
 def cmd_patterns(settings: Settings, _args: argparse.Namespace) -> None:
@@ -187,9 +208,12 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     cmd_migrate(settings, args)
     if args.no_demo:  # no demo log-ins on the demo page either
         settings = dataclasses.replace(settings, demo_logins=False)
-    if _store_is_empty(settings) and not args.no_demo:
+    demo_loaded = _store_is_empty(settings) and not args.no_demo
+    if demo_loaded:
         cmd_demo(settings, args)
     train(settings)
+    if demo_loaded:  # counted from now: training may have taken minutes
+        _schedule_demo_notices(settings, None)
     from bot.agent_cli import ensure_demo_agents
 
     logins = ensure_demo_agents(settings)
@@ -353,6 +377,14 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--scan", action="store_true", help="work: also scan periodically")
         if name == "run":
             command.add_argument("--no-demo", action="store_true", help="do not load demo data")
+        if name == "demo":
+            command.add_argument(
+                "--notice-after",
+                type=float,
+                default=None,
+                metavar="SECONDS",
+                help="when the demo log-ins' delay notices go out (default: 180 s from now)",
+            )
         if name == "serve":
             command.add_argument("process", choices=("rasa", "actions", "web"))
     return parser

@@ -14,6 +14,10 @@ spending about a third of its busy time on two things that give the same answer 
 * `all_subclasses(Event)` for every event it deserialises: a recursive walk over the class tree.
   The event classes are all defined at import, so the list is memoised per class.
 
+Two more for the delay fan-out (docs/benchmarks.md): one kept-alive HTTP session per endpoint
+(the action server, NLG) instead of a new connection per call, and a failed `import sniffio`
+remembered instead of searched for again on every Telegram API call.
+
 And one fix: a triggered intent (`/trigger_intent`) runs to the end even when its caller hangs
 up, so a proactive notice is never sent without being saved in the tracker (docs/delays.md).
 """
@@ -47,6 +51,55 @@ def _install_cached_validate() -> None:
             raise error
 
     jsonschema.validate = validate
+
+
+def _install_quick_action_result_check() -> None:
+    """Rasa checks each event an action returns against a `oneOf` of all 23 event schemas,
+    which tries every one of them: 13 ms for a session start's few slots on a busy machine,
+    a tenth of Rasa's time in the delay fan-out. The branches are told apart by their
+    `event` constant, so an event is valid exactly when it is valid for its own branch: that
+    is checked first, and anything it does not pass goes through Rasa's full check, which
+    raises Rasa's own error."""
+    import copy
+
+    import jsonschema
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.utils.schemas.events import EVENTS_SCHEMA
+
+    item = EVENTS_SCHEMA["items"]
+    branches: dict[str, list[Any]] = {}
+    for branch in item["oneOf"]:
+        const = branch.get("properties", {}).get("event", {}).get("const")
+        branches.setdefault(str(const), []).append(branch)
+    base = {k: copy.deepcopy(v) for k, v in item.items() if k != "oneOf"}
+    validator_class = jsonschema.validators.validator_for(EVENTS_SCHEMA)
+    per_event = {
+        name: validator_class({**base, "allOf": found})
+        for name, found in branches.items()
+        if len(found) == 1  # a constant shared by two branches: only the full check knows
+    }
+    original = RemoteAction._validate_action_result
+
+    def passes(result: Any) -> bool:
+        if not isinstance(result, dict):
+            return False
+        responses = result.get("responses", [])
+        if not isinstance(responses, list) or not all(isinstance(r, dict) for r in responses):
+            return False
+        events = result.get("events", [])
+        if not isinstance(events, list):
+            return False
+        for event in events:
+            name = event.get("event") if isinstance(event, dict) else None
+            validator = per_event.get(name) if isinstance(name, str) else None
+            if validator is None or not validator.is_valid(event):
+                return False
+        return True
+
+    def validate_action_result(self: Any, result: dict[str, Any]) -> bool:
+        return passes(result) or bool(original(self, result))
+
+    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
 
 
 def _install_cached_subclasses() -> None:
@@ -136,16 +189,77 @@ def _install_nlg_for_domain_responses_only() -> None:
     CallbackNaturalLanguageGenerator.generate = generate  # type: ignore[method-assign]
 
 
+class _KeptSession:
+    """`async with` over a shared session that stays open afterwards."""
+
+    def __init__(self, session: Any):
+        self.session = session
+
+    async def __aenter__(self) -> Any:
+        return self.session
+
+    async def __aexit__(self, *_exc: object) -> None:
+        return None
+
+
+def _install_kept_alive_endpoints() -> None:
+    """Rasa opens a new HTTP session, so a new TCP connection, for every call to the action
+    server and the NLG endpoint (`EndpointConfig.request`): two or three per turn. One session
+    per endpoint and event loop, kept open, serves them all. Idle connections are dropped after
+    2 s, before the action server's own keep-alive timeout (5 s) could close one under a call."""
+    import aiohttp
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
+
+    original = EndpointConfig.session
+
+    def session(self: Any) -> Any:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return original(self)
+        kept = self.__dict__.get("_klantreis_session")
+        if kept is None or kept[0] is not loop or kept[1].closed:
+            auth = None
+            if self.basic_auth:
+                auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+            kept = self.__dict__["_klantreis_session"] = (
+                loop,
+                aiohttp.ClientSession(
+                    headers=self.headers,
+                    auth=auth,
+                    timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                    connector=aiohttp.TCPConnector(keepalive_timeout=2),
+                ),
+            )
+        return _KeptSession(kept[1])
+
+    EndpointConfig.session = session  # type: ignore[method-assign]
+
+
+def _install_quick_sniffio_miss() -> None:
+    """httpcore (under python-telegram-bot) runs `import sniffio` on every HTTP request. It is
+    not installed (anyio 4 no longer needs it), and a failed import is not remembered: each
+    one searched sys.path again, a tenth of Rasa's busy time in the delay fan-out. Recording
+    the miss makes the import fail at once, as it would anyway."""
+    import importlib.util
+
+    if importlib.util.find_spec("sniffio") is None:
+        sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
+
+
 def install() -> None:
     from bot import action_fallback
 
     _install_cached_validate()
+    _install_quick_action_result_check()
     _install_cached_subclasses()
     _install_sturdy_tracker_engine()
     _install_security_headers()
     action_fallback.install()
     _install_whole_triggered_turns()
     _install_nlg_for_domain_responses_only()
+    _install_kept_alive_endpoints()
+    _install_quick_sniffio_miss()
 
 
 def main() -> None:

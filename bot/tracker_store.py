@@ -25,6 +25,10 @@ from typing import Any
 from rasa.core.tracker_store import SQLTrackerStore, ensure_schema_exists
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.cli import print_error_and_exit
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +38,13 @@ class ContainedSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        engine: Engine = getattr(self, "engine")  # noqa: B009 (Rasa's attribute, untyped)
+        if engine.dialect.name == "sqlite" and engine.url.database not in (
+            None,
+            "",
+            ":memory:",
+        ):
+            self._share_sqlite_as_the_store_does()
         session = self.sessionmaker()
         try:
             ensure_schema_exists(session)
@@ -44,6 +55,24 @@ class ContainedSQLTrackerStore(SQLTrackerStore):
             )
         finally:
             session.close()
+
+    def _share_sqlite_as_the_store_does(self) -> None:
+        """Rasa opens a connection per load and save, with SQLite's defaults: a file sync on
+        every commit while the action server, the channels and the delay workers wait for the
+        one writer's lock. Use the store's engine settings instead (bot/store/db.py): pooled
+        connections, WAL with synchronous=NORMAL, a 30-second busy timeout."""
+        from bot.store.db import sqlite_pragmas
+
+        rasas: Engine = getattr(self, "engine")  # noqa: B009 (Rasa's attribute, untyped)
+        url = rasas.url
+        rasas.dispose()
+        self.engine = create_engine(
+            url,
+            poolclass=QueuePool,
+            connect_args={"timeout": 30, "check_same_thread": False},
+        )
+        event.listen(self.engine, "connect", sqlite_pragmas)
+        self.sessionmaker = sessionmaker(bind=self.engine)
 
     @contextlib.contextmanager
     def session_scope(self) -> Generator[Any, None, None]:

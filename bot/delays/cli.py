@@ -59,6 +59,7 @@ def notify(
         "sent": "Sent to the customer.",
         "to_agent": "An agent has this conversation: it went to them as a note.",
         "skipped": f"Not sent: {reason}.",
+        "refused": f"Not said: {reason}.",
         "failed": f"Failed: {reason}.",
         "pending": f"Queued (key {key}): {reason}; a delays worker sends it later.",
         None: f"Queued (key {key}); another worker is sending it.",

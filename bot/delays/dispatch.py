@@ -1,5 +1,6 @@
 """The outbox worker: lease due messages, choose the channel, respect quiet hours and pacing,
-send through Rasa (send_proactive), and mark each one sent, to_agent, failed or skipped."""
+send through Rasa (send_proactive), and mark each one sent, to_agent, refused, failed or
+skipped: the dialogue's outcome, not merely Rasa's."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from bot.services.console.live import LiveFeed
 from bot.services.console.proactive import send_proactive
 from bot.services.console.rasa_api import RasaApi, RasaUnavailable
 from bot.settings import Settings, inherited_environment
-from bot.store import identities
+from bot.store import announced_notices, identities
 from bot.store.delay_models import DelayEpisode, OutboxMessage
 from bot.store.models import Consent, Order, utcnow
 from bot.store.units import Store
@@ -67,6 +68,19 @@ class Plan:
 
     conversations: tuple[str, ...] = ()
     skip: str = ""
+
+
+@dataclass(frozen=True)
+class Leased:
+    """A message this worker holds, under `token`, until `until` unless it renews."""
+
+    token: str
+    message: OutboxMessage
+    until: dt.datetime
+
+    @property
+    def id(self) -> int:
+        return int(self.message.id)
 
 
 def worker_name() -> str:
@@ -121,6 +135,14 @@ def _plan(session: Session, message_id: int, order: tuple[str, ...]) -> Plan:
     return Plan(conversations=found.conversations)
 
 
+def refusal(session: Session, message: OutboxMessage) -> str:
+    """Why the dialogue said nothing, as far as the store knows."""
+    notice_id = str((message.entities or {}).get("notice_id") or "")
+    if announced_notices.outcome(session, notice_id) == "refused":
+        return "refused by the dialogue: the order is not this conversation's customer's"
+    return "refused by the dialogue: not announced (the conversation is not on its own channel)"
+
+
 @dataclass
 class Dispatcher:
     """One worker. Run several (processes) at once: the outbox leases keep them apart."""
@@ -137,42 +159,67 @@ class Dispatcher:
     sleep: Callable[[float], Any] = asyncio.sleep
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict, init=False, repr=False)
 
-    async def run_once(self, *, limit: int = 0, only_id: int | None = None) -> dict[int, str]:
-        """Dispatch what is due now; returns each leased message's resulting status."""
+    async def _claim(self, limit: int, only_id: int | None = None) -> list[Leased]:
         now = self.clock()
         token, rows = await self.store.run(
             lambda s: outbox.claim(
                 s,
                 worker=self.worker,
                 now=now,
-                limit=limit or self.policy.batch_size,
+                limit=limit,
                 only_id=only_id,
                 lease_seconds=self.policy.lease_seconds,
             )
         )
+        until = now + dt.timedelta(seconds=self.policy.lease_seconds)
+        return [Leased(token, row, until) for row in rows]
 
-        async def one(row: OutboxMessage) -> str:
-            try:
-                return await self._dispatch(token, row)
-            except Exception:  # a bug or the store went away: the lease runs out, retried later
-                logger.exception("outbox message %s: dispatch failed; it will be retried", row.id)
-                return "error"
+    async def _one(self, leased: Leased) -> str:
+        try:
+            return await self._dispatch(leased)
+        except Exception:  # a bug or the store went away: the lease runs out, retried later
+            logger.exception("outbox message %s: dispatch failed; it will be retried", leased.id)
+            return "error"
 
+    async def run_once(self, *, limit: int = 0, only_id: int | None = None) -> dict[int, str]:
+        """Dispatch what is due now; returns each leased message's resulting status."""
+        batch = await self._claim(limit or self.policy.batch_size, only_id)
         # The batch goes out concurrently (Rasa serves many conversations at once); pacing
         # still holds, as each send waits for its own slot.
-        outcomes = await asyncio.gather(*(one(row) for row in rows))
-        return {row.id: outcome for row, outcome in zip(rows, outcomes, strict=True)}
+        outcomes = await asyncio.gather(*(self._one(leased) for leased in batch))
+        return {leased.id: outcome for leased, outcome in zip(batch, outcomes, strict=True)}
 
     async def run_forever(self, stop: asyncio.Event, *, idle_seconds: float = 1.0) -> None:
+        """Keep up to `batch_size` messages in flight: a slow one does not hold up the rest,
+        and new ones are leased as soon as half the places are free (one lease per handful)."""
+        places = max(1, self.policy.batch_size)
+        flying: set[asyncio.Task[str]] = set()
         while not stop.is_set():
-            try:
-                done = await self.run_once()
-            except Exception:
-                logger.exception("outbox worker: leasing failed; trying again")
-                done = {}
-            if not done:
+            free = places - len(flying)
+            found = 0
+            if free >= max(1, places // 2):
+                try:
+                    batch = await self._claim(free)
+                except Exception:
+                    logger.exception("outbox worker: leasing failed; trying again")
+                    batch = []
+                found = len(batch)
+                for leased in batch:
+                    task = asyncio.create_task(self._one(leased))
+                    flying.add(task)
+                    task.add_done_callback(flying.discard)
+            if flying and (found or free < places):
+                # Wait for a place (or for new rows after a short while, when idle).
+                await asyncio.wait(
+                    flying,
+                    timeout=None if found == free else idle_seconds,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+            elif not found:
                 with suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=idle_seconds)
+        if flying:  # stopping: let the sends under way finish and be marked
+            await asyncio.wait(flying)
 
     async def _finish(self, token: str, message_id: int, status: str, **kw: Any) -> str:
         now = self.clock()
@@ -207,8 +254,9 @@ class Dispatcher:
             return conversation, ""
         return offline_web, "kept for the customer's next web visit"
 
-    async def _dispatch(self, token: str, message: OutboxMessage) -> str:
+    async def _dispatch(self, leased: Leased) -> str:
         policy = self.policy
+        token, message = leased.token, leased.message
         order = tuple(c for c in policy.channel_order if c in self.channels)
         plan = await self.store.run(lambda s: _plan(s, message.id, order))
         if plan.skip:
@@ -234,7 +282,7 @@ class Dispatcher:
                 wait = (slot - self.clock()).total_seconds()
                 if wait > 0:
                     await self.sleep(wait)
-            return await self._send(token, message, conversation, note)
+            return await self._send(leased, conversation, note)
 
     def _sender_lock(self, sender: str) -> asyncio.Lock:
         lock = self._locks.get(sender)
@@ -242,19 +290,26 @@ class Dispatcher:
             lock = self._locks[sender] = asyncio.Lock()
         return lock
 
-    async def _send(self, token: str, message: OutboxMessage, conversation: str, note: str) -> str:
-        channel = conversation.split(":", 1)[0]
-        renewed_at = self.clock()
-        still_mine = await self.store.run(
+    async def _still_mine(self, leased: Leased) -> bool:
+        """Renew the lease before sending, unless most of it is left: nobody else can have
+        taken the row over before it runs out."""
+        now = self.clock()
+        if (leased.until - now).total_seconds() > self.policy.lease_seconds / 2:
+            return True
+        return await self.store.run(
             lambda s: outbox.renew(
                 s,
-                message_id=message.id,
-                token=token,
-                now=renewed_at,
+                message_id=leased.id,
+                token=leased.token,
+                now=now,
                 lease_seconds=self.policy.lease_seconds,
             )
         )
-        if not still_mine:
+
+    async def _send(self, leased: Leased, conversation: str, note: str) -> str:
+        token, message = leased.token, leased.message
+        channel = conversation.split(":", 1)[0]
+        if not await self._still_mine(leased):
             return "taken_over"
         try:
             outcome = await send_proactive(
@@ -264,6 +319,8 @@ class Dispatcher:
             return await self._finish(token, message.id, "failed", reason=str(exc))
         except (RasaUnavailable, aiohttp.ClientError, TimeoutError, OSError) as exc:
             return await self._retry(token, message, f"{exc.__class__.__name__}: {exc}")
+        if outcome == "refused":
+            note = await self.store.run(lambda s: refusal(s, message))
         return await self._finish(
             token, message.id, outcome, reason=note or None, channel=channel, sent_to=conversation
         )

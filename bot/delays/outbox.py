@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from bot.store.delay_models import OutboxMessage
 
 WAITING = ("pending",)
-FINAL = ("sent", "to_agent", "failed", "skipped")
+FINAL = ("sent", "to_agent", "refused", "failed", "skipped")
 LEASE_SECONDS = 120
 
 
@@ -148,7 +148,7 @@ def finish(
     channel: str | None = None,
     sent_to: str | None = None,
 ) -> bool:
-    """Mark a leased message sent, to_agent, failed or skipped (with the reason)."""
+    """Mark a leased message sent, to_agent, refused, failed or skipped (with the reason)."""
     assert status in FINAL
     message = _mine(session, message_id, token)
     if message is None:

@@ -21,12 +21,15 @@ from bot.store.units import Store
 logger = logging.getLogger(__name__)
 
 
-def build_dispatcher(settings: Settings, store: Store, policy: DelayPolicy) -> Dispatcher:
+def build_dispatcher(
+    settings: Settings, store: Store, policy: DelayPolicy, *, keep_alive: bool = False
+) -> Dispatcher:
+    """`keep_alive`: one HTTP session to Rasa for all sends (a long-running worker)."""
     rasa_url = f"http://127.0.0.1:{settings.rasa_port}"
     token = rasa_token(settings)
     return Dispatcher(
         store=store,
-        rasa=RasaApi(rasa_url, token),
+        rasa=RasaApi(rasa_url, token, keep_alive=keep_alive),
         feed=LiveFeed(store),
         policy=policy,
         presence=RasaWebPresence(rasa_url, token),
@@ -58,13 +61,15 @@ async def serve(settings: Settings, *, with_scan: bool) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    tasks = [asyncio.create_task(build_dispatcher(settings, store, policy).run_forever(stop))]
+    dispatcher = build_dispatcher(settings, store, policy, keep_alive=True)
+    tasks = [asyncio.create_task(dispatcher.run_forever(stop))]
     if with_scan:
         tasks.append(asyncio.create_task(_periodic_scan(store, policy, stop)))
     logger.info("delays worker started (scan: %s)", "on" if with_scan else "off")
     try:
         await asyncio.gather(*tasks)
     finally:
+        await dispatcher.rasa.close()
         engine.dispose()
 
 

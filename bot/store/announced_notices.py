@@ -61,6 +61,14 @@ def recorded(session: Session, notice_id: str) -> AnnouncedNotice | None:
     ).first()
 
 
+def outcome(session: Session, notice_id: str) -> str | None:
+    """What the dialogue did with the notice: announced, to_agent, refused; None: nothing
+    recorded (the action did not run, or refused before it could name a customer)."""
+    return session.scalar(
+        select(AnnouncedNotice.outcome).where(AnnouncedNotice.notice_id == notice_id)
+    )
+
+
 def for_customer(session: Session, customer_id: int, limit: int = 20) -> list[AnnouncedNotice]:
     """The customer's latest notices, newest first, for the agent's context panel."""
     return list(

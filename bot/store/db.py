@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 
 class StoreConfigError(Exception):
@@ -34,7 +35,11 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
                     f"Cannot create the folder {folder} for the SQLite database: {exc.strerror}. "
                     "Set DATABASE_URL or KLANTREIS_RUNTIME_DIR to a writable place."
                 ) from exc
-        kwargs.setdefault("connect_args", {"timeout": 30})
+            # Keep connections open (SQLAlchemy 1.4 opens one per session for a file): opening
+            # one and setting its pragmas cost more than the queries of a small unit of work.
+            # A pooled connection is used by one thread at a time, so it may change threads.
+            kwargs.setdefault("poolclass", QueuePool)
+        kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
     else:
         # A server restart closes pooled connections: test each before use, reconnect if dead.
         kwargs.setdefault("pool_pre_ping", True)
@@ -46,11 +51,11 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
             "Klantreis supports SQLite (sqlite:///…) and PostgreSQL (postgresql://…)."
         ) from exc
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", sqlite_pragmas)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets Rasa's tracker store, the action server and our services share one file.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")

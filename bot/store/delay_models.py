@@ -68,9 +68,10 @@ class Voucher(Base):
 class OutboxMessage(Base):
     """A proactive message to send, written in the same transaction as what it announces.
 
-    status: pending (waiting, maybe until `next_attempt_at`) → sent | to_agent | failed |
-    skipped, with the reason. A worker leases a row by setting
-    `locked_by` / `locked_until`; a crashed worker's lease runs out and another takes it over.
+    status: pending (waiting, maybe until `next_attempt_at`) → sent | to_agent | refused |
+    failed | skipped, with the reason (sent: the dialogue announced it; refused: it would
+    not). A worker leases a row by setting `locked_by` / `locked_until`; a crashed worker's
+    lease runs out and another takes it over.
     """
 
     __tablename__ = "outbox_messages"

@@ -48,3 +48,49 @@ async def test_nlg_is_asked_only_for_the_domain_s_responses() -> None:
     nlg = CallbackNaturalLanguageGenerator(EndpointConfig("http://127.0.0.1:9/nlg"))
     said = await nlg.generate("utter_restart", None, "rest", domain_responses={"utter_ok": []})
     assert said is None  # nothing asked: port 9 would have refused the connection
+
+
+RESULTS = [
+    {"events": [{"event": "slot", "name": "x", "value": 1}], "responses": [{"text": "hoi"}]},
+    {"events": [{"event": "session_started"}, {"event": "action", "name": "action_listen"}]},
+    {"events": [{"event": "slot", "name": 3}]},  # a slot's name is text
+    {"events": [{"event": "no_such_event"}]},
+    {"events": [{"name": "x"}]},
+    {"events": [{"event": "user", "text": 5}]},
+    {"events": "not a list"},
+    {"events": [3]},
+    {"responses": [1]},
+    {"responses": "hoi"},
+    {},
+]
+
+
+@pytest.mark.parametrize("result", RESULTS)
+def test_the_quick_event_check_accepts_and_refuses_as_rasa_does(result: dict) -> None:
+    from rasa.core.actions.action import RemoteAction
+
+    def verdict(check: object) -> str:
+        try:
+            check(result)  # type: ignore[operator]
+        except jsonschema.ValidationError as exc:
+            return f"refused: {exc.message}"
+        return "valid"
+
+    rasas = verdict(
+        lambda r: jsonschema.Draft7Validator(RemoteAction.action_response_format_spec()).validate(r)
+    )
+    ours = verdict(RemoteAction("action_x", None)._validate_action_result)
+    assert ours.split(". Failed to validate")[0] == rasas
+
+
+async def test_endpoint_sessions_are_kept_open_per_endpoint() -> None:
+    from rasa.utils.endpoints import EndpointConfig
+
+    endpoint = EndpointConfig("http://127.0.0.1:9/webhook")
+    async with endpoint.session() as first, endpoint.session() as second:
+        assert first is second and not first.closed
+    assert not first.closed  # kept for the next call
+    other = EndpointConfig("http://127.0.0.1:9/nlg").session().session
+    assert other is not first
+    await first.close()
+    await other.close()

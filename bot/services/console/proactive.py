@@ -10,7 +10,7 @@ from bot import delay_notice
 from bot.handoff import desk
 from bot.services.console.live import LiveFeed
 from bot.services.console.rasa_api import RasaApi
-from bot.store import identities
+from bot.store import announced_notices, identities
 from bot.store.units import Store
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,9 @@ async def send_proactive(
 
     A delay notice (`EXTERNAL_delivery_delayed`) is checked first (bot/delay_notice.py raises
     NoticeError, a ValueError, for bad entities) and is said at most once per notice id,
-    whichever way it goes.
+    whichever way it goes. Its outcome is the dialogue's, not Rasa's: 'sent' only when
+    action_announce_delay announced it (now or on an earlier attempt), 'refused' when the
+    dialogue would not say it here (another customer's order, a conversation not its own).
     """
     parts = identities.split_conversation_id(conversation_id)
     if parts is None:
@@ -47,4 +49,8 @@ async def send_proactive(
             feed.publish("note", held)
         return "to_agent"
     await rasa.trigger_intent(conversation_id, intent, given, parts[0])
-    return "sent"
+    if intent != delay_notice.INTENT:
+        return "sent"
+    # Rasa answers once the action has run and committed: what it recorded is the outcome.
+    said = await store.run(lambda s: announced_notices.outcome(s, str(given["notice_id"])))
+    return {"announced": "sent", "to_agent": "to_agent"}.get(said or "", "refused")

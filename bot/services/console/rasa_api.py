@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import quote
 
@@ -10,6 +12,7 @@ import aiohttp
 
 logger = logging.getLogger(__name__)
 TIMEOUT = aiohttp.ClientTimeout(total=30)
+POOL_SIZE = 64  # open connections to Rasa at most, with keep_alive
 
 
 class RasaUnavailable(Exception):
@@ -17,9 +20,33 @@ class RasaUnavailable(Exception):
 
 
 class RasaApi:
-    def __init__(self, base_url: str, token: str | None = None):
+    """`keep_alive`: one HTTP session for every call (close() it when done), for a caller that
+    makes many, like the delay worker; otherwise a session per call."""
+
+    def __init__(self, base_url: str, token: str | None = None, *, keep_alive: bool = False):
         self.base_url = base_url.rstrip("/")
         self.token = token
+        self.keep_alive = keep_alive
+        self._client: aiohttp.ClientSession | None = None
+
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[aiohttp.ClientSession]:
+        if not self.keep_alive:
+            async with aiohttp.ClientSession(timeout=TIMEOUT) as client:
+                yield client
+            return
+        if self._client is None or self._client.closed:
+            self._client = aiohttp.ClientSession(
+                timeout=TIMEOUT,
+                # idle connections go before Rasa's server closes them (its keep-alive: 5 s)
+                connector=aiohttp.TCPConnector(limit=POOL_SIZE, keepalive_timeout=2),
+            )
+        yield self._client
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
 
     def _url(self, conversation_id: str, tail: str, **query: str) -> str:
         params = dict(query)
@@ -32,7 +59,7 @@ class RasaApi:
     async def _post(self, url: str, body: Any) -> Any:
         try:
             async with (
-                aiohttp.ClientSession(timeout=TIMEOUT) as client,
+                self._session() as client,
                 client.post(url, json=body) as response,
             ):
                 if response.status >= 400:
@@ -63,7 +90,12 @@ class RasaApi:
         output_channel: str,
     ) -> None:
         await self._post(
-            self._url(conversation_id, "trigger_intent", output_channel=output_channel),
+            self._url(
+                conversation_id,
+                "trigger_intent",
+                output_channel=output_channel,
+                include_events="NONE",  # we do not read the tracker it would send back
+            ),
             {"name": intent, "entities": entities or {}},
         )
 

@@ -22,7 +22,7 @@ from bot.services.console.live import LiveFeed
 from bot.services.console.rasa_api import RasaApi
 from bot.settings import PROJECT_ROOT, Settings
 from bot.stack import Stack, child_env, running_stack
-from bot.store import identities
+from bot.store import announced_notices, identities
 from bot.store.db import make_engine, make_session_factory
 from bot.store.delay_models import OutboxMessage
 from bot.store.handoff_models import AgentNote, Handoff
@@ -175,6 +175,24 @@ def test_telegram_gets_the_notice_directly_in_the_customers_language(live: Live)
 
     [text] = live.telegram.sent_texts(TELEGRAM_CHAT)
     assert number in text and "running late" in text and "8 December" in text
+
+
+def test_a_notice_the_dialogue_refuses_is_marked_refused_not_sent(live: Live) -> None:
+    chat = TELEGRAM_CHAT + 2
+    live.telegram.add_chat(chat)
+    with live.store.unit() as session:
+        customer_id, _ = _telegram_customer(session, chat)
+    # a notice about Sanne's order 10452 queued for this other customer: the bot says nothing
+    message_id = live.queue("delay:test:not-theirs", customer_id=customer_id)
+
+    assert live.run(message_id) == "refused"
+
+    row = live.row(message_id)
+    assert (row.status, row.sent_to) == ("refused", f"telegram:{chat}")
+    assert row.reason == "refused by the dialogue: the order is not this conversation's customer's"
+    assert live.telegram.sent_texts(chat) == []
+    with live.store.unit() as session:
+        assert announced_notices.outcome(session, "delay:test:not-theirs") == "refused"
 
 
 def test_without_consent_nothing_is_sent_and_the_reason_is_kept(live: Live) -> None:
