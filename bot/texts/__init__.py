@@ -22,7 +22,7 @@ import yaml
 from bot.language import DEFAULT_LANGUAGE, supported
 
 CATALOGUE_DIR = Path(__file__).parent
-FILES = ("replies.yml", "words.yml", "responses.yml", "notices.yml", "console.yml")
+FILES = ("replies.yml", "words.yml", "responses.yml", "notices.yml", "console.yml", "sales.yml")
 
 
 class ReplyError(KeyError):
