@@ -102,6 +102,31 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
         Store(make_session_factory(_engine(settings))), load_delay_policy(settings.retailer_file)
     )
     _say(f"Delay scan: {report.line()}.")
+    _say(f"Back in stock: {release_back_in_stock(settings)} notice(s) queued.")
+
+
+def release_back_in_stock(settings: Settings) -> int:
+    """Stock came back with the import: queue the notices customers asked for (outbox)."""
+    from bot.store.db import make_session_factory
+    from bot.store.models import utcnow
+    from bot.suggestions.stock import release
+
+    with make_session_factory(_engine(settings))() as session, session.begin():
+        return release(session, now=utcnow())
+
+
+def cmd_report(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.store.db import make_session_factory
+    from bot.store.models import utcnow
+    from bot.suggestions.config import load_config
+    from bot.suggestions.report import figures, table_lines
+
+    days = load_config(settings.retailer_file).attribution_days
+    since = utcnow() - dt.timedelta(days=args.days) if args.days else None
+    with make_session_factory(_engine(settings))() as session:
+        rows = figures(session, attribution_days=days, since=since)
+    for line in table_lines(rows, attribution_days=days):
+        _say(line)
 
 
 def demo_shift(folder: Path = DEMO_DIR, today: dt.date | None = None) -> dt.timedelta:
@@ -319,6 +344,7 @@ COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] 
     "agent": (cmd_agent, "agent-console accounts: add, list, disable"),
     "notify": (cmd_notify, "send a proactive message (an intent) into a channel conversation"),
     "delays": (cmd_delays, "delivery delays: `scan` once, or `work` (an outbox worker)"),
+    "report": (cmd_report, "figures: `suggestions` (shown, accepted, conversion, revenue)"),
 }
 
 
@@ -351,6 +377,11 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "delays":
             command.add_argument("action", choices=("scan", "work"))
             command.add_argument("--scan", action="store_true", help="work: also scan periodically")
+        if name == "report":
+            command.add_argument("subject", choices=("suggestions",))
+            command.add_argument(
+                "--days", type=int, default=0, help="only suggestions of the last DAYS days"
+            )
         if name == "run":
             command.add_argument("--no-demo", action="store_true", help="do not load demo data")
         if name == "serve":

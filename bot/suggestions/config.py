@@ -51,7 +51,7 @@ class SuggestionConfig:
     csat_below: int = 4
     no_thanks_days: int = 30
     attribution_days: int = 7
-    add_to_order_flow: str = "payment_link"
+    add_to_order_flow: str = "shop_confirms"
     payment_url: str = ""  # with {token}
     unshipped_statuses: tuple[str, ...] = ("paid", "processing")
     back_in_stock: bool = True
@@ -92,7 +92,7 @@ def parse_config(data: dict[str, Any] | None) -> SuggestionConfig:
         }
     )
     order = data.get("add_to_order") or {}
-    flow = str(order.get("flow", default.add_to_order_flow))
+    flow = str(order.get("flow", "payment_link" if order.get("payment_url") else "shop_confirms"))
     if flow not in FLOWS:
         raise SuggestionConfigError(f"{where}.add_to_order.flow: {flow!r}; use one of {FLOWS}")
     payment_url = str(order.get("payment_url") or "")

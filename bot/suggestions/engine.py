@@ -11,7 +11,15 @@ from bot.store import identities
 from bot.store.models import Customer, Order, Product
 from bot.store.suggestion_models import Suggestion
 from bot.suggestions import record
-from bot.suggestions.candidates import Context, by_sku, gather, history, open_order, own_orders
+from bot.suggestions.candidates import (
+    NOT_OWNED_STATUSES,
+    Context,
+    by_sku,
+    gather,
+    history,
+    open_order,
+    own_orders,
+)
 from bot.suggestions.config import SuggestionConfig
 from bot.suggestions.filters import allowed
 from bot.suggestions.proof import snippet
@@ -58,7 +66,11 @@ def ranked_for(
     if order is not None:
         topic += [line.product for line in order.lines if line.product not in topic]
     elif not topic and context.order_numbers:
-        newest = [o for o in orders if o.order_number == context.order_numbers[-1]]
+        newest = [
+            o
+            for o in orders
+            if o.order_number == context.order_numbers[-1] and o.status not in NOT_OWNED_STATUSES
+        ]
         topic = [line.product for o in newest for line in o.lines]
     sizes = owned.sizes()
     kind = kind_of(context.shopper_size)
