@@ -30,7 +30,7 @@ from bot.suggestions.orders import CannotAdd, add_to_order
 from bot.suggestions.stock import subscribe
 
 # The bot's questions a "ja"/"nee" can answer; any other last action makes it stale.
-ASKING = ("action_thank", "action_answer_product")
+ASKING = ("action_thank", "action_answer_product", "action_announce_lifecycle_offer")
 
 
 def show_pick(dispatcher: CollectingDispatcher, pick: Pick, language: str) -> None:

@@ -129,6 +129,18 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> None:
         _say(line)
 
 
+def cmd_suggestions(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.store.db import make_session_factory
+    from bot.store.models import utcnow
+    from bot.suggestions.config import load_config
+    from bot.suggestions.proactive import queue_lifecycle_offers
+
+    config = load_config(settings.retailer_file)
+    with make_session_factory(_engine(settings))() as session, session.begin():
+        queued = queue_lifecycle_offers(session, now=utcnow(), config=config)
+    _say(f"Lifecycle offers: {queued} queued (customers with marketing consent only).")
+
+
 def demo_shift(folder: Path = DEMO_DIR, today: dt.date | None = None) -> dt.timedelta:
     """Days between the demo's anchor date and today, so its dates stay current."""
     import yaml
@@ -344,6 +356,7 @@ COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] 
     "agent": (cmd_agent, "agent-console accounts: add, list, disable"),
     "notify": (cmd_notify, "send a proactive message (an intent) into a channel conversation"),
     "delays": (cmd_delays, "delivery delays: `scan` once, or `work` (an outbox worker)"),
+    "suggestions": (cmd_suggestions, "queue `lifecycle` offers (marketing consent only)"),
     "report": (cmd_report, "figures: `suggestions` (shown, accepted, conversion, revenue)"),
 }
 
@@ -377,6 +390,8 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "delays":
             command.add_argument("action", choices=("scan", "work"))
             command.add_argument("--scan", action="store_true", help="work: also scan periodically")
+        if name == "suggestions":
+            command.add_argument("action", choices=("lifecycle",))
         if name == "report":
             command.add_argument("subject", choices=("suggestions",))
             command.add_argument(
