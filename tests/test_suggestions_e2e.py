@@ -42,7 +42,8 @@ pytestmark = pytest.mark.stack
 OFFSET = 2700
 PUBLIC_URL = f"http://127.0.0.1:{5105 + OFFSET + stack_helpers.PORT_SHIFT}"
 ANA = "+31668024913"  # C1022, English, order 10477 paid and not shipped
-PRIYA = "+31611223344"  # C1009, English
+PRIYA = "+31611223344"  # C1009, English, marketing consent on WhatsApp
+NAMES = {ANA: "Ana", PRIYA: "Priya"}
 
 
 @dataclass
@@ -56,7 +57,7 @@ class Live:
 
     def whatsapp(self, phone: str, text: str) -> str:
         before = len(self.twilio.sent())
-        form = incoming_message(phone, text, profile_name="Ana")
+        form = incoming_message(phone, text, profile_name=NAMES[phone])
         url = f"{PUBLIC_URL}/webhooks/whatsapp/webhook"
         request = urllib.request.Request(
             f"{self.stack.rasa_url}/webhooks/whatsapp/webhook",

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.store import identities
 from bot.store.models import Customer, Order, OrderLine, Product
 from bot.suggestions.config import SuggestionConfig
+from bot.suggestions.sizes import kind_of
 
 NOT_OWNED_STATUSES = ("cancelled", "returned")
 
@@ -68,8 +69,6 @@ class History:
 
     def sizes(self) -> dict[str, str]:
         """The latest size bought per kind of size (shoe numbers, letters)."""
-        from bot.suggestions.sizes import kind_of
-
         found: dict[str, str] = {}
         for line, _ in sorted(self.lines, key=lambda item: item[1]):
             kind = kind_of(line.variant)
