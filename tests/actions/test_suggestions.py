@@ -278,3 +278,40 @@ async def test_a_yes_long_after_the_offer_is_not_taken_for_it(db: Session) -> No
     assert texts(dispatcher)[0].startswith("Oké")
     db.expire_all()
     assert db.scalars(select(Suggestion.status)).one() == "shown"
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_no_offer_in_the_same_turn_as_bad_news(db: Session, language: str) -> None:
+    sender = f"web:badnews-{language}"
+    tracker = thanks(sender, language, product="TP-SUP-001")
+    tracker.events.append(action("action_fallback"))  # this turn already went wrong
+    dispatcher, events = await run(ActionThank, tracker)
+    assert len(dispatcher.messages) == 1 and events == []
+    db.expire_all()
+    assert db.scalars(select(SuggestionSuppression.reason)).one() == "bad_news"
+
+
+async def test_a_delay_notice_never_carries_an_offer(db: Session) -> None:
+    from actions.delays import ActionAnnounceDelay
+    from tests.actions.test_delays import NOTICE, WHATSAPP, notice_tracker
+    from tests.helpers.handoff import identity_for
+
+    identity_for(db.get_bind().url.render_as_string(hide_password=False), WHATSAPP, "C1001")
+    dispatcher = CollectingDispatcher()
+    notice = notice_tracker(WHATSAPP, NOTICE, channel="whatsapp")
+    await ActionAnnounceDelay().run(dispatcher, notice, {})
+    assert dispatcher.messages, "the notice was said"
+    assert not any(
+        (m.get("custom") or {}).get("type") == "product_cards" for m in dispatcher.messages
+    )
+    # …and a thanks right after it is not an opening for one either.
+    after = conversation(
+        WHATSAPP,
+        intent="thank",
+        before=[user("EXTERNAL_delivery_delayed"), action("action_announce_delay")],
+        slots={"product": "TP-SUP-001"},
+    )
+    later, _ = await run(ActionThank, after)
+    assert len(later.messages) == 1
+    db.expire_all()
+    assert db.scalars(select(Suggestion)).all() == []
