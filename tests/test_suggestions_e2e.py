@@ -173,3 +173,18 @@ def test_a_back_in_stock_notice_reaches_whatsapp_through_the_outbox(live: Live) 
         assert (message.status, message.purpose) == ("sent", "marketing")
         assert session.scalars(select(StockSubscription.status)).one() == "announced"
     json.dumps(outcome)  # plain data, as the worker logs it
+
+
+def test_the_report_counts_what_happened(
+    live: Live, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", live.database_url)
+    assert main(["report", "suggestions"]) == 0
+    printed = capsys.readouterr().out
+    with capsys.disabled():
+        print("\n" + printed)
+    complements = [line for line in printed.splitlines() if line.startswith("complement")]
+    assert complements and all(" 1 " in line for line in complements)
+    assert any(line.startswith("alternative  whatsapp") for line in printed.splitlines())
