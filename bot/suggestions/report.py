@@ -159,6 +159,8 @@ def table_lines(rows: list[Figures], *, attribution_days: int) -> list[str]:
     total = Figures("total", "")
     for r in rows:
         lines.append(_line(r))
+        if r.rule == "alternative":
+            continue  # part of a sold-out answer, not an offer: not in the total
         for name in (
             "shown",
             "clicked",
@@ -174,7 +176,8 @@ def table_lines(rows: list[Figures], *, attribution_days: int) -> list[str]:
     lines += ["-" * len(header), _line(total)]
     lines.append(
         f"conv. = accepted / shown; added = same-parcel additions confirmed or paid; "
-        f"= the suggested product, * anything, ordered within {attribution_days} days."
+        f"= the suggested product, * anything, ordered within {attribution_days} days; "
+        "the total leaves out sold-out alternatives."
     )
     return lines
 
