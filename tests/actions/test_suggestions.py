@@ -315,3 +315,36 @@ async def test_a_delay_notice_never_carries_an_offer(db: Session) -> None:
     assert len(later.messages) == 1
     db.expire_all()
     assert db.scalars(select(Suggestion)).all() == []
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_more_info_on_the_suggestion_counts_as_a_click_and_asks_again(
+    db: Session, language: str
+) -> None:
+    from actions.products import answer_product_question
+    from tests.helpers.trackers import entity
+
+    sender = f"web:click-{language}"
+    sanne = customer(db, "C1001")
+    first, events = await run(
+        ActionThank, thanks(sender, language, verified_orders=["10475"], customer_id=sanne)
+    )
+    sku = first.messages[1]["custom"]["cards"][0]["sku"]
+    click = conversation(
+        sender,
+        intent="product_question",
+        text=f'/product_question{{"product": "{sku}"}}',
+        catalogue=[entity("product", sku, "0")],
+        slots={"language": language, **slots_of(events)},
+    )
+    dispatcher = CollectingDispatcher()
+    answer_product_question(dispatcher, click)
+    assert texts(dispatcher)[-1].startswith(
+        "Zal ik het bij dezelfde zending doen?"
+        if language == "nl"
+        else "Shall I add it to the same parcel?"
+    )
+    db.expire_all()
+    kinds = db.scalars(select(SuggestionEvent.kind).order_by(SuggestionEvent.id)).all()
+    assert kinds == ["shown", "clicked"]
+    assert db.scalars(select(Suggestion.status)).one() == "clicked"
