@@ -348,3 +348,42 @@ async def test_more_info_on_the_suggestion_counts_as_a_click_and_asks_again(
     kinds = db.scalars(select(SuggestionEvent.kind).order_by(SuggestionEvent.id)).all()
     assert kinds == ["shown", "clicked"]
     assert db.scalars(select(Suggestion.status)).one() == "clicked"
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_shop_confirms_flow_and_an_order_that_shipped_meanwhile(
+    db: Session, language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.store.models import Order
+    from bot.suggestions.config import parse_config
+
+    shop_confirms = parse_config({"add_to_order": {"flow": "shop_confirms"}, "min_rating": 4})
+    monkeypatch.setattr("actions.suggestions.suggestion_config", lambda: shop_confirms)
+    sanne = customer(db, "C1001")
+    _, events = await run(
+        ActionThank,
+        thanks(f"web:shop-{language}", language, verified_orders=["10475"], customer_id=sanne),
+    )
+    dispatcher, _ = await run(
+        ActionAnswerSuggestion,
+        answer(f"web:shop-{language}", True, language, slots_of(events)["suggestion"]),
+    )
+    assert texts(dispatcher)[0].startswith(
+        "Top! Ik heb gevraagd of" if language == "nl" else "Great! I've asked for"
+    )
+    db.expire_all()
+    assert db.scalars(select(OrderAddition.status)).one() == "awaiting_shop"
+
+    _, events = await run(
+        ActionThank,
+        thanks(f"web:late-{language}", language, verified_orders=["10476"]),
+    )
+    db.scalars(select(Order).where(Order.order_number == "10476")).one().status = "shipped"
+    db.commit()
+    dispatcher, _ = await run(
+        ActionAnswerSuggestion,
+        answer(f"web:late-{language}", True, language, slots_of(events)["suggestion"]),
+    )
+    assert ("al onderweg" if language == "nl" else "already on its way") in texts(dispatcher)[0]
+    db.expire_all()
+    assert db.scalars(select(OrderAddition.status)).all() == ["awaiting_shop"]
