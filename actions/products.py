@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
+from actions.back_in_stock import after_product_answer
 from actions.common import (
     language_of,
     latest_entities,
@@ -407,4 +408,5 @@ def _pressed_button(tracker: Tracker) -> bool:
 
 
 def answer_product_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    return ProductAnswers().run(dispatcher, tracker)
+    events = ProductAnswers().run(dispatcher, tracker)
+    return events + after_product_answer(dispatcher, tracker, events)  # sales (#14)

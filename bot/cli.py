@@ -93,6 +93,43 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
         replace_history=args.replace_history,
     )
     _scan_after_import(settings)
+    _say(f"Back in stock: {release_back_in_stock(settings)} notice(s) queued.")
+
+
+def release_back_in_stock(settings: Settings) -> int:
+    """Stock came back with the import: queue the notices customers asked for (outbox)."""
+    from bot.store.db import make_session_factory
+    from bot.store.models import utcnow
+    from bot.suggestions.stock import release
+
+    with make_session_factory(_engine(settings))() as session, session.begin():
+        return release(session, now=utcnow())
+
+
+def cmd_report(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.store.db import make_session_factory
+    from bot.store.models import utcnow
+    from bot.suggestions.config import load_config
+    from bot.suggestions.report import figures, table_lines
+
+    days = load_config(settings.retailer_file).attribution_days
+    since = utcnow() - dt.timedelta(days=args.days) if args.days else None
+    with make_session_factory(_engine(settings))() as session:
+        rows = figures(session, attribution_days=days, since=since)
+    for line in table_lines(rows, attribution_days=days):
+        _say(line)
+
+
+def cmd_suggestions(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.store.db import make_session_factory
+    from bot.store.models import utcnow
+    from bot.suggestions.config import load_config
+    from bot.suggestions.proactive import queue_lifecycle_offers
+
+    config = load_config(settings.retailer_file)
+    with make_session_factory(_engine(settings))() as session, session.begin():
+        queued = queue_lifecycle_offers(session, now=utcnow(), config=config)
+    _say(f"Lifecycle offers: {queued} queued (customers with marketing consent only).")
 
 
 def demo_shift(folder: Path = DEMO_DIR, today: dt.date | None = None) -> dt.timedelta:
@@ -343,6 +380,8 @@ COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], None], str]] 
     "agent": (cmd_agent, "agent-console accounts: add, list, disable"),
     "notify": (cmd_notify, "send a proactive message (an intent) into a channel conversation"),
     "delays": (cmd_delays, "delivery delays: `scan` once, or `work` (an outbox worker)"),
+    "suggestions": (cmd_suggestions, "queue `lifecycle` offers (marketing consent only)"),
+    "report": (cmd_report, "figures: `suggestions` (shown, accepted, conversion, revenue)"),
 }
 
 
@@ -375,6 +414,13 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "delays":
             command.add_argument("action", choices=("scan", "work"))
             command.add_argument("--scan", action="store_true", help="work: also scan periodically")
+        if name == "suggestions":
+            command.add_argument("action", choices=("lifecycle",))
+        if name == "report":
+            command.add_argument("subject", choices=("suggestions",))
+            command.add_argument(
+                "--days", type=int, default=0, help="only suggestions of the last DAYS days"
+            )
         if name == "run":
             command.add_argument("--no-demo", action="store_true", help="do not load demo data")
         if name == "demo":

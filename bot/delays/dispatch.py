@@ -30,6 +30,7 @@ from bot.store import announced_notices, identities
 from bot.store.delay_models import DelayEpisode, OutboxMessage
 from bot.store.models import Consent, Order, utcnow
 from bot.store.units import Store
+from bot.suggestions.reach import MARKETING, marketing_candidates
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 3600.0
@@ -114,6 +115,15 @@ def _plan(session: Session, message_id: int, order: tuple[str, ...]) -> Plan:
         placed = session.get(Order, episode.order_id) if episode else None
         if placed is not None and placed.status == "cancelled":
             return Plan(skip="the order was cancelled")
+    if message.purpose == MARKETING and message.customer_id is not None:
+        found = marketing_candidates(
+            session,
+            customer_id=message.customer_id,
+            order=order,
+            asked_in=message.conversation_id,
+            now=utcnow(),
+        )
+        return Plan(conversations=found.conversations, skip=found.reason)
     if message.conversation_id:
         parts = identities.split_conversation_id(message.conversation_id)
         if parts is None:

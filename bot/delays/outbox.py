@@ -40,6 +40,7 @@ def enqueue(
     now: dt.datetime,
     customer_id: int | None = None,
     conversation_id: str | None = None,
+    purpose: str = "service",
 ) -> tuple[OutboxMessage, bool]:
     """The queued message for `dedup_key`, and whether this call created it."""
     existing = session.scalars(
@@ -53,6 +54,7 @@ def enqueue(
         conversation_id=conversation_id,
         intent=intent,
         entities=entities,
+        purpose=purpose,
         status="pending",
         attempts=0,
         next_attempt_at=now,

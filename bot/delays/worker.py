@@ -17,6 +17,7 @@ from bot.settings import Settings, rasa_token
 from bot.store.db import make_engine, make_session_factory
 from bot.store.models import utcnow
 from bot.store.units import Store
+from bot.suggestions.stock import release
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,9 @@ async def _periodic_scan(store: Store, policy: DelayPolicy, stop: asyncio.Event)
         try:
             report = await asyncio.to_thread(scan_once, store, policy)
             logger.info("delay scan: %s", report.line())
+            queued = await store.run(lambda s: release(s, now=utcnow()))
+            if queued:
+                logger.info("back in stock: %d notice(s) queued", queued)
         except Exception:
             logger.exception("delay scan failed; trying again at the next interval")
         with suppress(asyncio.TimeoutError):

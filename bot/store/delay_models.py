@@ -83,6 +83,7 @@ class OutboxMessage(Base):
     episode_id = Column(Integer, ForeignKey("delay_episodes.id"), index=True)
     intent = Column(String(80), nullable=False)
     entities = Column(JSON, nullable=False, default=dict)
+    purpose = Column(String(20), nullable=False, default="service", server_default="service")
     status = Column(String(12), nullable=False, default="pending", index=True)
     reason = Column(String(300))
     channel = Column(String(20))

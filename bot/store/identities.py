@@ -19,6 +19,13 @@ from bot.language import LANGUAGES, supported
 from bot.store.delay_models import AnnouncedNotice, OutboxMessage
 from bot.store.handoff_models import Handoff, SurveyAnswer
 from bot.store.models import ChannelIdentity, Consent, ContactMessage, Customer, Order, utcnow
+from bot.store.suggestion_models import (
+    OrderAddition,
+    StockSubscription,
+    Suggestion,
+    SuggestionCooldown,
+    SuggestionSuppression,
+)
 
 CHANNELS = ("web", "whatsapp", "telegram")
 # Every row that belongs to a customer moves on a merge (consents are reconciled instead).
@@ -30,6 +37,11 @@ MOVED_ON_MERGE = (
     SurveyAnswer,
     OutboxMessage,
     AnnouncedNotice,
+    Suggestion,
+    SuggestionSuppression,
+    SuggestionCooldown,
+    StockSubscription,
+    OrderAddition,
 )
 
 

@@ -401,3 +401,4 @@ ATTRIBUTE_TYPES = ("bool", "number", "text")
 # the above), so Alembic and every session see them.
 from bot.store import delay_models as _delay_models  # noqa: E402, F401
 from bot.store import handoff_models as _handoff_models  # noqa: E402, F401
+from bot.store import suggestion_models as _suggestion_models  # noqa: E402, F401

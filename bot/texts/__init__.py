@@ -22,7 +22,15 @@ import yaml
 from bot.language import DEFAULT_LANGUAGE, supported
 
 CATALOGUE_DIR = Path(__file__).parent
-FILES = ("replies.yml", "words.yml", "responses.yml", "notices.yml", "console.yml", "search.yml")
+FILES = (
+    "replies.yml",
+    "words.yml",
+    "responses.yml",
+    "notices.yml",
+    "console.yml",
+    "search.yml",
+    "sales.yml",
+)
 
 
 class ReplyError(KeyError):

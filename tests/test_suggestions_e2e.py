@@ -1,0 +1,190 @@
+"""Sales suggestions end to end: the real Rasa server and action server, the demo shop, the
+fake Twilio API (official SDK). Same parcel on web (REST) and WhatsApp; a back-in-stock notice
+from the sold-out answer through the outbox worker to the customer's phone."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.delays.dispatch import Dispatcher, RasaWebPresence
+from bot.services.console.live import LiveFeed
+from bot.services.console.rasa_api import RasaApi
+from bot.stack import Stack, running_stack
+from bot.store.db import make_engine, make_session_factory
+from bot.store.delay_models import OutboxMessage
+from bot.store.models import Product, ProductVariant, utcnow
+from bot.store.suggestion_models import OrderAddition, StockSubscription, SuggestionEvent
+from bot.store.units import Store
+from bot.suggestions.stock import release
+from tests.helpers import delays as shop
+from tests.helpers import stack as stack_helpers
+from tests.helpers.demo import make_demo_store
+from tests.helpers.fake_twilio import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    SANDBOX_NUMBER,
+    FakeTwilio,
+    form_body,
+    incoming_message,
+    sign,
+)
+
+pytestmark = pytest.mark.stack
+
+OFFSET = 2700
+PUBLIC_URL = f"http://127.0.0.1:{5105 + OFFSET + stack_helpers.PORT_SHIFT}"
+ANA = "+31668024913"  # C1022, English, order 10477 paid and not shipped
+PRIYA = "+31611223344"  # C1009, English, marketing consent on WhatsApp
+NAMES = {ANA: "Ana", PRIYA: "Priya"}
+
+
+@dataclass
+class Live:
+    stack: Stack
+    twilio: FakeTwilio
+    database_url: str
+
+    def rest(self, sender: str, text: str) -> str:
+        return "\n".join(m.get("text", "") for m in stack_helpers.send(self.stack, sender, text))
+
+    def whatsapp(self, phone: str, text: str) -> str:
+        before = len(self.twilio.sent())
+        form = incoming_message(phone, text, profile_name=NAMES[phone])
+        url = f"{PUBLIC_URL}/webhooks/whatsapp/webhook"
+        request = urllib.request.Request(
+            f"{self.stack.rasa_url}/webhooks/whatsapp/webhook",
+            data=form_body(form).encode(),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Twilio-Signature": sign(AUTH_TOKEN, url, form),
+            },
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status == 200
+        return "\n".join(r.get("Body") or "" for r in self.twilio.sent()[before:])
+
+    def store(self) -> Store:
+        return Store(make_session_factory(make_engine(self.database_url)))
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    tmp: Path = tmp_path_factory.mktemp("suggestions_live")
+    settings = stack_helpers.test_settings(
+        tmp, make_demo_store(f"sqlite:///{tmp / 'demo.db'}"), OFFSET
+    )
+    stack_helpers.require_model(settings)
+    with FakeTwilio() as twilio:
+        env = {
+            "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "TWILIO_WHATSAPP_FROM": SANDBOX_NUMBER,
+            "TWILIO_API_BASE": twilio.base_url,
+            "KLANTREIS_PUBLIC_URL": PUBLIC_URL,
+        }
+        with running_stack(settings, extra_env=env) as stack:
+            yield Live(stack, twilio, settings.database_url)
+
+
+def test_same_parcel_on_the_web_in_dutch(live: Live) -> None:
+    sender = "web-sales-willem"
+    status = live.rest(sender, "Hoe staat het met bestelling 10476? Mijn postcode is 7511 DZ")
+    assert "10476" in status
+    offer = live.rest(sender, "top, bedankt!")
+    print(f"\nThe suggestion on the web: {offer!r}")
+    assert offer.startswith("Graag gedaan!")
+    assert "Zal ik het bij dezelfde zending doen? Dan komt het mee met bestelling 10476." in offer
+    added = live.rest(sender, "ja graag")
+    assert "staat klaar voor bestelling 10476" in added
+    assert "https://www.trekenpeddel.nl/bestelling/bijbetalen/" in added
+    with live.store().unit() as session:
+        addition = session.scalars(select(OrderAddition)).one()
+        assert addition.payment_url in added and addition.conversation_id.endswith(sender)
+    assert "begreep ik niet" not in added  # the rule ends there: the bot waits
+
+
+def test_same_parcel_on_whatsapp_in_english(live: Live) -> None:
+    status = live.whatsapp(ANA, "Where is my order 10477?")
+    assert "10477" in status
+    offer = live.whatsapp(ANA, "thanks a lot!")
+    print(f"\nThe suggestion on WhatsApp: {offer!r}")
+    assert offer.startswith("You're welcome!")
+    assert "Shall I add it to the same parcel? Then it comes with order 10477." in offer
+    added = live.whatsapp(ANA, "yes please")
+    assert "is ready to join order 10477" in added and "bijbetalen/" in added
+    assert "didn't quite get" not in added
+    with live.store().unit() as session:
+        rows = session.scalars(
+            select(OrderAddition).where(OrderAddition.channel == "whatsapp")
+        ).all()
+        assert [r.status for r in rows] == ["awaiting_payment"]
+        kinds = session.scalars(
+            select(SuggestionEvent.kind).where(SuggestionEvent.channel == "whatsapp")
+        ).all()
+        assert kinds == ["shown", "accepted"]
+
+
+def test_a_back_in_stock_notice_reaches_whatsapp_through_the_outbox(live: Live) -> None:
+    answer = live.whatsapp(PRIYA, "Do you have the Trailblazer GTX in size 39?")
+    print(f"\nSold out on WhatsApp: {answer!r}")
+    assert "sold out" in answer and "In stock and similar:" in answer
+    assert "Shall I message you as soon as" in answer
+    done = live.whatsapp(PRIYA, "yes please")
+    assert "Will do!" in done
+    store = live.store()
+    with store.unit() as session:
+        subscription = session.scalars(select(StockSubscription)).one()
+        assert subscription.conversation_id == f"whatsapp:{PRIYA}"
+        product = session.scalars(select(Product).where(Product.sku == "TP-TRL-001")).one()
+        variant = session.scalars(
+            select(ProductVariant).where(
+                ProductVariant.product_id == product.id, ProductVariant.variant == "39"
+            )
+        ).one()
+        variant.stock = 4  # the stock update a retailer's import brings
+    with store.unit() as session:
+        assert release(session, now=utcnow()) == 1
+    dispatcher = Dispatcher(
+        store=store,
+        rasa=RasaApi(live.stack.rasa_url, live.stack.rasa_token),
+        feed=LiveFeed(store),
+        policy=shop.policy(quiet_start=None, quiet_end=None),
+        presence=RasaWebPresence(live.stack.rasa_url, live.stack.rasa_token),
+        worker="test",
+        channels=("whatsapp", "web"),
+    )
+    before = len(live.twilio.sent())
+    outcome = asyncio.run(dispatcher.run_once())
+    assert list(outcome.values()) == ["sent"], outcome
+    bodies = [r.get("Body") or "" for r in live.twilio.sent()[before:]]
+    print(f"\nThe notice: {bodies!r}")
+    assert any("Good news:" in b and "size 39 is back in stock" in b for b in bodies)
+    assert all(r.get("To") == f"whatsapp:{PRIYA}" for r in live.twilio.sent()[before:])
+    with store.unit() as session:
+        message = session.scalars(select(OutboxMessage)).one()
+        assert (message.status, message.purpose) == ("sent", "marketing")
+        assert session.scalars(select(StockSubscription.status)).one() == "announced"
+    json.dumps(outcome)  # plain data, as the worker logs it
+
+
+def test_the_report_counts_what_happened(
+    live: Live, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", live.database_url)
+    assert main(["report", "suggestions"]) == 0
+    printed = capsys.readouterr().out
+    with capsys.disabled():
+        print("\n" + printed)
+    complements = [line for line in printed.splitlines() if line.startswith("complement")]
+    assert complements and all(" 1 " in line for line in complements)
+    assert any(line.startswith("alternative  whatsapp") for line in printed.splitlines())
