@@ -80,7 +80,9 @@ def test_a_product_list_shows_as_cards_and_more_info_is_answered(
         expect(cards).to_have_count(2, timeout=WAIT)
         message = bot_messages(page).last
         # the intro is the text; the product lines and plain buttons became cards
-        expect(message.locator(".kr-text")).to_have_text("Welke bedoel je?")
+        expect(message.locator(".kr-text")).to_have_text(
+            f"Welke bedoel je? Regenwoud Storm jas heren of {HOSTILE_NAME}?"
+        )
         expect(message.get_by_test_id("kr-button")).to_have_count(0)
 
         heren = cards.first

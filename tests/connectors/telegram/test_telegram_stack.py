@@ -179,7 +179,9 @@ def test_a_product_list_arrives_as_photos_with_keyboards(live: Any, fake: FakeTe
     status, _ = telegram(stack, updates.text(SHOPPER, "wat kost de storm jas?"))
 
     assert status == 200
-    assert fake.sent_texts(SHOPPER) == ["Welke bedoel je?"]
+    assert fake.sent_texts(SHOPPER) == [
+        "Welke bedoel je? Regenwoud Storm jas heren of Regenwoud Storm jas dames?"
+    ]
     photos = [c for c in fake.calls_to("sendPhoto") if c["chat_id"] == str(SHOPPER)]
     assert [p["photo"] for p in photos] == [
         f"{stack.web_url}/demo/images/TP-RJK-001.png",

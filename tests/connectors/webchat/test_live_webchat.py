@@ -19,6 +19,8 @@ from tests.helpers.webchat import Tab
 
 pytestmark = pytest.mark.stack
 
+WHICH = "Welke bedoel je? Regenwoud Storm jas heren of Regenwoud Storm jas dames?"
+
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
@@ -80,10 +82,10 @@ async def test_product_cards_travel_beside_the_text_and_only_offered_payloads_st
     assert not typed.startswith("Regenwoud Storm jas dames kost")
 
     [listed] = await tab.say("wat kost de storm jas?")
-    assert listed.startswith("Welke bedoel je?\n• Regenwoud Storm jas heren: €")
+    assert listed.startswith(f"{WHICH}\n• Regenwoud Storm jas heren: €")
     assert set(tab.bot[-1]) == {"text", "quick_replies"}  # what every Rasa widget shows
     cards = tab.meta[-1]["product_cards"]
-    assert cards["intro"] == "Welke bedoel je?"
+    assert cards["intro"] == WHICH
     assert [c["sku"] for c in cards["cards"]] == ["TP-RJK-001", "TP-RJK-002"]
     assert cards["cards"][0]["image"] == "/demo/images/TP-RJK-001.svg"
     assert tab.bot[-1]["quick_replies"][1]["payload"] == payload
@@ -94,9 +96,7 @@ async def test_product_cards_travel_beside_the_text_and_only_offered_payloads_st
 
     again = Tab(bot.rasa_url)
     await again.open(tab.session_id)
-    assert [m.get("product_cards", {}).get("intro") for m in again.history].count(
-        "Welke bedoel je?"
-    ) == 1
+    assert [m.get("product_cards", {}).get("intro") for m in again.history].count(WHICH) == 1
     await again.close()
 
 

@@ -169,7 +169,9 @@ def test_a_product_list_arrives_with_links_pictures_and_numbers(live: Live) -> N
     live.whatsapp(DAAN, "wat kost de storm jas?")
     intro, heren, dames, options = live.twilio.sent()[before:]
     shop = live.stack.web_url
-    assert intro.get("Body") == "Welke bedoel je?"
+    assert intro.get("Body") == (
+        "Welke bedoel je? Regenwoud Storm jas heren of Regenwoud Storm jas dames?"
+    )
     assert (heren.get("Body") or "").endswith(f"{shop}/demo/products/TP-RJK-001")
     assert heren.form["MediaUrl"] == [f"{shop}/demo/images/TP-RJK-001.png"]
     assert dames.form["MediaUrl"] == [f"{shop}/demo/images/TP-RJK-002.png"]
