@@ -114,6 +114,16 @@ def words_of(text: str) -> str:
     return " ".join(re.sub(r"[^\w/' ]+", " ", text.lower()).split())
 
 
+SMALLTALK_INTENTS = ("thank", "greet")
+SMALLTALK_MAX_WORDS = 6  # "hoi, hoe gaat het met je?"; longer messages carry more than that
+
+
+def is_smalltalk(intent: str | None, text: str) -> bool:
+    """'Bedankt', 'hoi', 'hoe gaat het?' alone: no answer to a form's question. A longer message
+    ('thanks, my jacket leaks, please call me') or one with a score ('9, thanks') is an answer."""
+    return intent in SMALLTALK_INTENTS and len(words_of(text).split()) <= SMALLTALK_MAX_WORDS
+
+
 def is_skip(tracker: Tracker, text: str) -> bool:
     """'laat maar', 'nee', 'skip': the customer does not want to answer."""
     if tracker.get_intent_of_latest_message() == "stop":
