@@ -120,8 +120,14 @@ SMALLTALK_MAX_WORDS = 6  # "hoi, hoe gaat het met je?"; longer messages carry mo
 
 def is_smalltalk(intent: str | None, text: str) -> bool:
     """'Bedankt', 'hoi', 'hoe gaat het?' alone: no answer to a form's question. A longer message
-    ('thanks, my jacket leaks, please call me') or one with a score ('9, thanks') is an answer."""
-    return intent in SMALLTALK_INTENTS and len(words_of(text).split()) <= SMALLTALK_MAX_WORDS
+    ('thanks, my jacket leaks, please call me') or one with a number ('9, thanks', 'hoi, order
+    10452 is kapot') is an answer."""
+    words = words_of(text).split()
+    return (
+        intent in SMALLTALK_INTENTS
+        and len(words) <= SMALLTALK_MAX_WORDS
+        and not any(c.isdigit() for c in text)
+    )
 
 
 def is_skip(tracker: Tracker, text: str) -> bool:

@@ -166,9 +166,17 @@ def test_small_talk_is_answered_and_never_becomes_the_message(
     assert "'laat maar'" in answer if language == "nl" else "'never mind'" in answer
 
 
-def test_a_message_that_starts_with_thanks_is_still_the_message(store: str) -> None:
-    message = "Thanks! My tent pole snapped on the first trip, please call me back"
-    tracker = on_channel(WEB, text=message, intent="thank", active_loop="leave_message_form")
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        ("Thanks! My tent pole snapped on the first trip, please call me back", "thank"),
+        ("hoi, bestelling 10452 is kapot", "greet"),
+    ],
+)
+def test_a_message_with_thanks_or_hello_is_still_the_message(
+    store: str, message: str, intent: str
+) -> None:
+    tracker = on_channel(WEB, text=message, intent=intent, active_loop="leave_message_form")
     result = ValidateLeaveMessageForm().validate_handoff_message(
         message, CollectingDispatcher(), tracker, {}
     )
