@@ -132,12 +132,18 @@ class ActionSmalltalkInForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        text = tracker.latest_message.get("text") or ""
-        if tracker.get_intent_of_latest_message() == "thank":
-            key = "form_smalltalk_thanks"
-        elif HOW_ARE_YOU.search(text):
-            key = "form_smalltalk_how_are_you"
-        else:
-            key = "form_smalltalk_hello"
-        say(dispatcher, language_of(tracker), key)
+        answer_smalltalk(dispatcher, tracker)
         return []
+
+
+def answer_smalltalk(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """The short reply to thanks, a greeting or 'hoe gaat het?' while a form waits; the form's
+    question follows (also used by the survey form, where a bare thanks is no score)."""
+    text = tracker.latest_message.get("text") or ""
+    if tracker.get_intent_of_latest_message() == "thank":
+        key = "form_smalltalk_thanks"
+    elif HOW_ARE_YOU.search(text):
+        key = "form_smalltalk_how_are_you"
+    else:
+        key = "form_smalltalk_hello"
+    say(dispatcher, language_of(tracker), key)

@@ -114,6 +114,22 @@ def words_of(text: str) -> str:
     return " ".join(re.sub(r"[^\w/' ]+", " ", text.lower()).split())
 
 
+SMALLTALK_INTENTS = ("thank", "greet")
+SMALLTALK_MAX_WORDS = 6  # "hoi, hoe gaat het met je?"; longer messages carry more than that
+
+
+def is_smalltalk(intent: str | None, text: str) -> bool:
+    """'Bedankt', 'hoi', 'hoe gaat het?' alone: no answer to a form's question. A longer message
+    ('thanks, my jacket leaks, please call me') or one with a number ('9, thanks', 'hoi, order
+    10452 is kapot') is an answer."""
+    words = words_of(text).split()
+    return (
+        intent in SMALLTALK_INTENTS
+        and len(words) <= SMALLTALK_MAX_WORDS
+        and not any(c.isdigit() for c in text)
+    )
+
+
 def is_skip(tracker: Tracker, text: str) -> bool:
     """'laat maar', 'nee', 'skip': the customer does not want to answer."""
     if tracker.get_intent_of_latest_message() == "stop":

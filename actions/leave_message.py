@@ -10,7 +10,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import language_of, say, shop, store_session
-from actions.handoff import HANDOFF_SLOTS, MAX_MESSAGE, channel_place, is_skip, summary
+from actions.conversation import answer_smalltalk
+from actions.handoff import (
+    HANDOFF_SLOTS,
+    MAX_MESSAGE,
+    channel_place,
+    is_skip,
+    is_smalltalk,
+    summary,
+)
 from actions.identity import channel_identity
 from bot.handoff import queue
 from bot.store import identities
@@ -44,6 +52,9 @@ class ValidateLeaveMessageForm(FormValidationAction):
             return {"handoff_message": None, "requested_slot": None}  # ends the form
         if not text:
             say(dispatcher, language_of(tracker), "empty_message")
+            return {"handoff_message": None}
+        if is_smalltalk(tracker.get_intent_of_latest_message(), text):
+            answer_smalltalk(dispatcher, tracker)  # then the question again: no ticket "bedankt"
             return {"handoff_message": None}
         return {"handoff_message": text[:MAX_MESSAGE]}
 

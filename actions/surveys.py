@@ -21,7 +21,8 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.common import language_of, say, store_session
-from actions.handoff import MAX_MESSAGE, is_skip, words_of
+from actions.conversation import answer_smalltalk
+from actions.handoff import MAX_MESSAGE, is_skip, is_smalltalk, words_of
 from actions.identity import channel_identity
 from bot.handoff import queue, surveys
 from bot.handoff.policy import policy
@@ -80,13 +81,14 @@ def parse_score(value: Any, low: int, high: int) -> int | None:
 
 
 def attempts(tracker: Tracker, form: str) -> int:
-    """The customer's answers since the form started, this one included."""
+    """The customer's answers since the form started, this one included (small talk is none)."""
     count = 0
     for event in reversed(tracker.events):
         if event.get("event") == "active_loop" and event.get("name") == form:
             break
         if event.get("event") == "user":
-            count += 1
+            intent = (event.get("parse_data") or {}).get("intent") or {}
+            count += not is_smalltalk(intent.get("name"), event.get("text") or "")
     return count
 
 
@@ -176,6 +178,9 @@ class ValidateCsatForm(FormValidationAction):
         score = parse_score(text, 1, 5)
         if score is not None:
             return {"csat_score": str(score)}
+        if is_smalltalk(tracker.get_intent_of_latest_message(), text):
+            answer_smalltalk(dispatcher, tracker)  # then the question again
+            return {"csat_score": None}
         if attempts(tracker, "csat_form") >= MAX_ATTEMPTS:
             return {"csat_score": None, "requested_slot": None}
         say(dispatcher, language_of(tracker), "csat_invalid")
@@ -187,15 +192,14 @@ class ValidateCsatForm(FormValidationAction):
         if value is None:
             return {"csat_comment": None}
         text = " ".join(str(value).split())
-        if (
-            not text
-            or is_skip(tracker, text)
-            or (
-                tracker.get_intent_of_latest_message() == "deny"
-                and len(words_of(text).split()) <= 3
-            )
-        ):
+        intent = tracker.get_intent_of_latest_message()
+        short = len(words_of(text).split()) <= 3
+        # "nee" and a bare "bedankt" both mean: nothing to add
+        if not text or is_skip(tracker, text) or (intent in ("deny", "thank") and short):
             return {"csat_comment": NO_COMMENT}
+        if is_smalltalk(intent, text) and intent != "thank":
+            answer_smalltalk(dispatcher, tracker)  # "hoi", "hoe gaat het?": the question again
+            return {"csat_comment": None}
         return {"csat_comment": text[:MAX_MESSAGE]}
 
 
@@ -263,6 +267,9 @@ class ValidateNpsForm(FormValidationAction):
         score = parse_score(text, 0, 10)
         if score is not None:
             return {"nps_score": str(score)}
+        if is_smalltalk(tracker.get_intent_of_latest_message(), text):
+            answer_smalltalk(dispatcher, tracker)  # then the question again
+            return {"nps_score": None}
         if attempts(tracker, "nps_form") >= MAX_ATTEMPTS:
             return {"nps_score": None, "requested_slot": None}
         say(dispatcher, language_of(tracker), "nps_invalid")

@@ -9,13 +9,14 @@ about a fifth of the messages also occur in the training data. The headline figu
 messages that do not ("unseen"); the figures over all messages are reported beside them.
 
 Trains the real pipeline (config.yml) on all of data/nlu, parses every challenge message and
-writes a JSON summary per set and per language. Usage: python bench/nlu_challenge.py OUT_DIR
+writes a JSON summary per set and per language.
+Usage: python bench/nlu_challenge.py OUT_DIR [--model models/x.tar.gz]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -50,10 +51,11 @@ def normalised(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def main(out_dir: Path) -> None:
+def main(out_dir: Path, model: Path | None = None) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    model = train_nlu(ROOT / "data" / "nlu", out_dir, "all")
+    if model is None:
+        model = train_nlu(ROOT / "data" / "nlu", out_dir, "all")
     train_seconds = time.perf_counter() - started
     examples = load_challenge()
     predictions = asyncio.run(parse_all(model, [text for text, _, _ in examples]))
@@ -86,4 +88,9 @@ def main(out_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "bench" / "results" / "nlu-challenge")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default = ROOT / "bench" / "results" / "nlu-challenge"
+    parser.add_argument("out_dir", nargs="?", type=Path, default=default)
+    parser.add_argument("--model", type=Path, help="score this model instead of training one")
+    arguments = parser.parse_args()
+    main(arguments.out_dir, arguments.model)

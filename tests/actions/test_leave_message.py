@@ -137,3 +137,47 @@ async def test_no_message_left_makes_no_ticket(
     assert texts(dispatcher) == ["Oké, dan laat ik het zo. Waarmee kan ik je nog helpen?"]
     assert slot(events, "handoff_status") is None
     assert handoffs(store) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "language", "reply"),
+    [
+        ("bedankt!", "thank", "nl", "Graag gedaan! Dan gaan we verder waar we waren."),
+        ("hoi, hoe gaat het?", "greet", "nl", "Goed hoor, dank je!"),
+        ("thanks a lot", "thank", "en", "You're welcome! Let's pick up where we were."),
+        ("hello there", "greet", "en", "Hi there! We were just in the middle of something."),
+    ],
+)
+def test_small_talk_is_answered_and_never_becomes_the_message(
+    store: str, text: str, intent: str, language: str, reply: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = on_channel(
+        WEB,
+        text=text,
+        intent=intent,
+        active_loop="leave_message_form",
+        slots={"language": language},
+    )
+    result = ValidateLeaveMessageForm().validate_handoff_message(text, dispatcher, tracker, {})
+    assert result == {"handoff_message": None}  # the form asks its question again
+    (answer,) = texts(dispatcher)
+    assert answer.startswith(reply)
+    assert "'laat maar'" in answer if language == "nl" else "'never mind'" in answer
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        ("Thanks! My tent pole snapped on the first trip, please call me back", "thank"),
+        ("hoi, bestelling 10452 is kapot", "greet"),
+    ],
+)
+def test_a_message_with_thanks_or_hello_is_still_the_message(
+    store: str, message: str, intent: str
+) -> None:
+    tracker = on_channel(WEB, text=message, intent=intent, active_loop="leave_message_form")
+    result = ValidateLeaveMessageForm().validate_handoff_message(
+        message, CollectingDispatcher(), tracker, {}
+    )
+    assert result == {"handoff_message": message}

@@ -292,3 +292,47 @@ def test_a_starting_form_has_nothing_to_validate(store: str) -> None:
     assert csat.validate_csat_score(None, dispatcher, late, {}) == {"csat_score": None}
     assert csat.validate_csat_comment(None, dispatcher, late, {}) == {"csat_comment": None}
     assert dispatcher.messages == []
+
+
+# Small talk while a survey waits for its answer: a short reply, then the question again.
+
+
+@pytest.mark.parametrize(
+    ("form", "text", "intent", "language", "reply"),
+    [
+        ("csat_form", "bedankt", "thank", "nl", "Graag gedaan!"),
+        ("csat_form", "hoe gaat het?", "greet", "nl", "Goed hoor, dank je!"),
+        ("nps_form", "thank you!", "thank", "en", "You're welcome!"),
+        ("nps_form", "hi", "greet", "en", "Hi there!"),
+    ],
+)
+def test_small_talk_is_no_score_and_no_attempt(
+    store: str, form: str, text: str, intent: str, language: str, reply: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    # two unreadable answers before: small talk must not use up the third attempt
+    tracker = in_form(form, text, intent, answers_before=2, language=language)
+    if form == "csat_form":
+        result = ValidateCsatForm().validate_csat_score(text, dispatcher, tracker, {})
+    else:
+        result = ValidateNpsForm().validate_nps_score(text, dispatcher, tracker, {})
+    assert result == {form.replace("_form", "_score"): None}
+    (answer,) = texts(dispatcher)
+    assert answer.startswith(reply)
+
+
+@pytest.mark.parametrize(("text", "score"), [("5, bedankt!", "5"), ("4 thanks", "4")])
+def test_a_score_with_thanks_is_the_score(store: str, text: str, score: str) -> None:
+    tracker = in_form("csat_form", text, "thank")
+    result = ValidateCsatForm().validate_csat_score(text, CollectingDispatcher(), tracker, {})
+    assert result == {"csat_score": score}
+
+
+def test_small_talk_after_the_comment_question(store: str) -> None:
+    validate = ValidateCsatForm().validate_csat_comment
+    thanks = in_form("csat_form", "dank je wel", "thank")
+    assert validate("dank je wel", CollectingDispatcher(), thanks, {}) == {"csat_comment": "-"}
+    dispatcher = CollectingDispatcher()
+    hello = in_form("csat_form", "hello", "greet", language="en")
+    assert validate("hello", dispatcher, hello, {}) == {"csat_comment": None}
+    assert texts(dispatcher)[0].startswith("Hi there!")
