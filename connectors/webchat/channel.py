@@ -53,7 +53,13 @@ WIDGET_PARTS = (
     PROJECT_ROOT / "web" / "widget" / "klantreis-widget.js",
 )
 STATIC_HEADERS = {"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"}
-MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
+# What engine.io accepts in one HTTP request (polling) or one WebSocket message. On polling a
+# client packs every event it has queued into one POST, so this bounds a batch, not a message:
+# at 64 KiB, a python-socketio client that sent two long messages and then asked for a session
+# had the whole POST refused and its connection closed, session_request included (found by the
+# fuzzer, docs/robustness.md). A message's own limit is the gateway's (5,000 characters, then a
+# polite "too long"); this one only keeps a request's size in check. 1 MB is engine.io's default.
+MAX_SOCKET_PAYLOAD_BYTES = 1_000_000
 
 
 class _SocketBlueprint(Blueprint):
@@ -121,7 +127,7 @@ class WebChatInput(StoreBackedChannel, InputChannel):
         sio = AsyncServer(
             async_mode="sanic",
             cors_allowed_origins=self.cors_allowed_origins,
-            max_http_buffer_size=MAX_SOCKET_MESSAGE_BYTES,
+            max_http_buffer_size=MAX_SOCKET_PAYLOAD_BYTES,
         )
         self.sio = sio
         blueprint = _SocketBlueprint(sio, self.socketio_path, "klantreis_webchat", __name__)
@@ -181,7 +187,7 @@ class WebChatInput(StoreBackedChannel, InputChannel):
                 logger.debug("web chat: ignored a malformed user_uttered from %s", sid)
                 return
             try:  # over 5,000 characters gets the gateway's polite "too long" notice
-                text = validation.clean_text(data["message"], max_length=MAX_SOCKET_MESSAGE_BYTES)
+                text = validation.clean_text(data["message"], max_length=MAX_SOCKET_PAYLOAD_BYTES)
                 display = validation.optional_text(data.get("display"), max_length=500)
             except validation.Invalid:
                 logger.debug("web chat: ignored a malformed user_uttered from %s", sid)
