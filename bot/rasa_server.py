@@ -142,6 +142,31 @@ def _install_nlg_for_domain_responses_only() -> None:
     CallbackNaturalLanguageGenerator.generate = generate  # type: ignore[method-assign]
 
 
+def _install_held_listener() -> None:
+    """Serve on the listening socket this process inherited, if any, instead of binding the
+    port: `klantreis run` keeps Rasa's port open across restarts (bot/stack.py), systemd does
+    the same with klantreis-rasa.socket. A connection made while Rasa restarts then waits and
+    is answered, where it would otherwise have been refused."""
+    import socket
+
+    from sanic import Sanic
+
+    from bot.settings import Settings
+
+    fd = Settings.from_env().rasa_listen_fd
+    if fd is None:
+        return
+    original = Sanic.run
+
+    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        kwargs.pop("host", None)
+        kwargs.pop("port", None)
+        kwargs["sock"] = socket.socket(fileno=fd)
+        return original(self, *args, **kwargs)
+
+    Sanic.run = run  # type: ignore[method-assign]
+
+
 def install() -> None:
     from bot import action_fallback
 
@@ -152,6 +177,7 @@ def install() -> None:
     action_fallback.install()
     _install_whole_triggered_turns()
     _install_nlg_for_domain_responses_only()
+    _install_held_listener()
 
 
 def main() -> None:

@@ -323,7 +323,6 @@
     this.timers = {};
     this.socket = null;
     this.destroyed = false;
-    this.wantFocusBack = false;
 
     for (var i = 0; i < this.queue.length; i++) {
       this.items.push(this.queuedItem(this.queue[i]));
@@ -536,10 +535,6 @@
 
   Widget.prototype.focusInput = function () {
     var input = this.input;
-    if (input.disabled) {
-      this.wantFocusBack = true;
-      return;
-    }
     try {
       input.focus({ preventScroll: true });
     } catch (e) {
@@ -564,19 +559,10 @@
     this.state = state;
     this.statusEl.setAttribute("data-state", state);
     this.root.setAttribute("data-state", state);
-    var offline = state === "disconnected";
-    var hadFocus = document.activeElement === this.input;
-    this.input.disabled = offline;
-    this.sendButton.disabled = offline;
-    if (offline) {
-      if (hadFocus) this.wantFocusBack = true;
-      this.hideTyping();
-    } else {
-      if (this.wantFocusBack && this.isOpen) {
-        this.wantFocusBack = false;
-        this.focusInput();
-      }
-    }
+    // The shopper may go on typing while the connection is gone (the server restarting, a
+    // train going through a tunnel): what they send waits in the queue, marked "will be
+    // sent when the connection is back", and goes out once it is.
+    if (state === "disconnected") this.hideTyping();
     this.updateStatusText();
   };
 
@@ -795,7 +781,6 @@
   // ---- sending
 
   Widget.prototype.submitInput = function () {
-    if (this.input.disabled) return;
     var text = this.input.value.replace(/^\s+|\s+$/g, "");
     if (!text) {
       this.focusInput();
