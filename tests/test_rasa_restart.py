@@ -21,9 +21,12 @@ from typing import Any
 import pytest
 import socketio
 from playwright.sync_api import Browser, expect
+from sqlalchemy import select
 
 from bot.settings import Settings
 from bot.stack import Stack, running_stack
+from bot.store.db import make_engine, make_session_factory
+from bot.store.models import ContactMessage
 from tests.helpers.browser import chromium, screenshot_on_failure
 from tests.helpers.demo import make_demo_store
 from tests.helpers.stack import require_model, send, test_settings
@@ -141,6 +144,67 @@ def test_rest_and_socketio_messages_sent_while_rasa_is_down_are_answered_when_it
     # Both answered by the new Rasa, from the form's state in the SQL tracker store.
     assert "10452" in texts(rest["replies"]) and "PostNL" in texts(rest["replies"]), rest
     assert "10452" in web[0] and "PostNL" in web[0], web
+
+
+def web_messages(settings: Settings, session_id: str) -> list[tuple[str, str, str]]:
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            return [
+                (m.direction, m.text, m.status)
+                for m in session.scalars(
+                    select(ContactMessage)
+                    .where(ContactMessage.conversation_id == f"web:{session_id}")
+                    .order_by(ContactMessage.id)
+                )
+            ]
+    finally:
+        engine.dispose()
+
+
+def test_a_web_message_cut_off_by_the_restart_is_answered_once_when_sent_again(
+    bot: Stack, settings: Settings
+) -> None:
+    """The widget sends each message with an id and sends it again after a reconnect until the
+    server acknowledges it. Rasa is killed once the message is recorded, before it answered."""
+    message = {"message": "hoeveel kost de Veloce Aero 3?", "message_id": "c0ffee01"}
+
+    async def send_then_kill() -> tuple[str, int, str]:
+        tab = Tab(bot.rasa_url)
+        session_id = await tab.open()
+        await tab.client.emit("user_uttered", {**message, "session_id": session_id})
+        deadline = time.monotonic() + 20
+        while not web_messages(settings, session_id):  # recorded: now kill Rasa
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.02)
+        old = kill_rasa(bot)
+        status = web_messages(settings, session_id)[0][2]
+        await tab.close()
+        return session_id, old, status
+
+    session_id, old, status_when_killed = asyncio.run(send_then_kill())
+    wait_back(bot, old)
+
+    async def send_again() -> tuple[list[dict[str, str]], list[str]]:
+        tab = Tab(bot.rasa_url)
+        await tab.open(session_id)
+        first = await tab.client.call("user_uttered", {**message, "session_id": session_id})
+        again = await tab.client.call("user_uttered", {**message, "session_id": session_id})
+        await asyncio.sleep(1)
+        await tab.close()
+        return [first, again], [m.get("text", "") for m in tab.bot]
+
+    acks, replies = asyncio.run(send_again())
+    timeline = web_messages(settings, session_id)
+    inbound = [m for m in timeline if m[0] == "in"]
+    answers = [m for m in timeline if m[0] == "out"]
+    assert inbound == [("in", message["message"], "answered")], timeline
+    assert len(answers) == 1 and "Veloce Aero 3" in answers[0][1], timeline  # once
+    if status_when_killed == "received":  # the case this test is for (Rasa was on it)
+        assert acks == [{"status": "accepted"}, {"status": "duplicate"}]
+        assert len(replies) == 1 and "Veloce Aero 3" in replies[0]
+    else:  # Rasa answered before the kill landed: the resends are duplicates
+        assert acks == [{"status": "duplicate"}, {"status": "duplicate"}]
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,8 @@ def serve(name: str, settings: Settings, log: Path) -> subprocess.Popen:
     command = [sys.executable, "-m", "bot.cli", "serve", name]
     activate = shutil.which("systemd-socket-activate")
     if name == "rasa" and activate:  # as klantreis-rasa.socket hands Rasa its port
-        command = [activate, "--listen", f"127.0.0.1:{settings.rasa_port}", *command]
+        passed = [f"--setenv={name}" for name in env]  # it passes no other variable on
+        command = [activate, f"--listen=127.0.0.1:{settings.rasa_port}", *passed, *command]
     with log.open("wb") as handle:
         return subprocess.Popen(
             command,
