@@ -78,12 +78,15 @@ def _text(data: dict[str, Any]) -> None:
 
 
 def _events(data: Any, *, single: bool) -> None:
-    """Events Rasa can read: one object (if `single`) or a list of them."""
+    """Events Rasa can read: one object or a non-empty list (appending, `single`), or a list
+    (replacing a tracker, predicting)."""
     from rasa.shared.core.events import Event
 
     events = [data] if single and isinstance(data, dict) else data
     if not isinstance(events, list):
         raise validation.Invalid("body", "must be a list of events")
+    if single and not events:  # Rasa wraps its own 400 for this in a 500
+        raise validation.Invalid("body", "holds no event to append")
     for number, event in enumerate(events):
         field = f"events[{number}]"
         if not isinstance(_object(event, field).get("event"), str):

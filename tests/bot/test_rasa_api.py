@@ -75,6 +75,7 @@ BAD = [
         "events[0]",
     ),
     ("POST", "/conversations/a/tracker/events", [{"name": "x"}], "events[0]"),
+    ("POST", "/conversations/a/tracker/events", [], "body"),  # the full run's 8 (seed 15)
     ("POST", "/model/predict", {"event": "action"}, "body"),
 ]
 
