@@ -8,7 +8,7 @@ world.py), imports fuzzed files into a store of their own, then checks:
 * no partial writes: a refused request left no trace of its ids, a refused import no rows;
 * a normal conversation, over REST and the web chat, is answered correctly afterwards.
 
-`python -m bench.fuzz` runs the full 12,000 inputs; tests/bench/test_fuzz.py a few hundred.
+`python -m bench.fuzz` runs the full 12,000 inputs; tests/test_robustness.py a few hundred.
 """
 
 from __future__ import annotations
