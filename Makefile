@@ -46,7 +46,7 @@ shell: setup ## chat in the terminal (needs a trained model: make train)
 bench: setup ## benchmarks: import speed, chat latency, training time (writes bench/results/)
 	@bash bench/run.sh
 
-fuzz: setup ## 10,000 generated inputs at every endpoint of the real bot (6-25 min; docs/robustness.md)
+fuzz: setup ## 12,000 generated inputs at every endpoint of the real bot and Rasa's API (6-25 min; docs/robustness.md)
 	@PYTHONPATH=. $(BIN)/python -m bench.fuzz
 
 nlu-eval: setup ## NLU on public real data, held-out, challenge sets, 5-fold CV (slow), summary in docs/

@@ -3,7 +3,8 @@ with known third-party warnings kept off the terminal (bot/third_party_warnings.
 
 Sturdier: the SQL tracker store reconnects after a database restart and waits for a busy
 SQLite file; a failed action server call gets a polite reply (bot/action_fallback.py); every
-response carries our security headers (bot/security_headers.py).
+response carries our security headers (bot/security_headers.py); the API's routes that swap
+or retrain the model are switched off (bot/rasa_api.py).
 
 Two speed-ups. Profiling Klantreis under load (py-spy, docs/benchmarks.md) showed Rasa 3.6
 spending about a third of its busy time on two things that give the same answer every time:
@@ -25,6 +26,7 @@ up, so a proactive notice is never sent without being saved in the tracker (docs
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import sys
 from functools import lru_cache
@@ -131,16 +133,20 @@ def _install_sturdy_tracker_engine() -> None:
 
 
 def _install_security_headers() -> None:
-    """Every response of Rasa's server (channels, REST, widget files) gets our headers."""
+    """Every response of Rasa's server (channels, REST, widget files) gets our headers, and
+    the API's admin routes are switched off (bot/rasa_api.py)."""
     import rasa.core.run as run
 
-    from bot import security_headers
+    from bot import rasa_api, security_headers
 
     original = run.configure_app
+    signature = inspect.signature(original)
 
     def configure_app(*args: Any, **kwargs: Any) -> Any:
         app = original(*args, **kwargs)
         security_headers.install(app)
+        token = signature.bind_partial(*args, **kwargs).arguments.get("auth_token")
+        rasa_api.install(app, token=token or "")
         return app
 
     run.configure_app = configure_app
@@ -247,6 +253,31 @@ def _install_quick_sniffio_miss() -> None:
         sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 
+def _install_held_listener() -> None:
+    """Serve on the listening socket this process inherited, if any, instead of binding the
+    port: `klantreis run` keeps Rasa's port open across restarts (bot/stack.py), systemd does
+    the same with klantreis-rasa.socket. A connection made while Rasa restarts then waits and
+    is answered, where it would otherwise have been refused."""
+    import socket
+
+    from sanic import Sanic
+
+    from bot.settings import Settings
+
+    fd = Settings.from_env().rasa_listen_fd
+    if fd is None:
+        return
+    original = Sanic.run
+
+    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        kwargs.pop("host", None)
+        kwargs.pop("port", None)
+        kwargs["sock"] = socket.socket(fileno=fd)
+        return original(self, *args, **kwargs)
+
+    Sanic.run = run  # type: ignore[method-assign]
+
+
 def install() -> None:
     from bot import action_fallback
 
@@ -260,6 +291,7 @@ def install() -> None:
     _install_nlg_for_domain_responses_only()
     _install_kept_alive_endpoints()
     _install_quick_sniffio_miss()
+    _install_held_listener()
 
 
 def main() -> None:

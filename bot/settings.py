@@ -132,6 +132,8 @@ class Settings:
     rest_token: str = field(default="", repr=False)  # set: the REST channel needs a Bearer token
     twilio: TwilioSettings = field(default_factory=TwilioSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    # A listening socket Rasa inherits instead of binding its port (bot/rasa_server.py).
+    rasa_listen_fd: int | None = None
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -185,7 +187,27 @@ class Settings:
             rest_token=env.get("KLANTREIS_REST_TOKEN", ""),
             twilio=TwilioSettings.from_env(env),
             telegram=TelegramSettings.from_env(env),
+            rasa_listen_fd=_listen_fd(env),
         )
+
+
+def _listen_fd(env: Mapping[str, str]) -> int | None:
+    """The listening socket this process inherits, if any: systemd's socket activation
+    (`LISTEN_FDS=1` for this pid: file descriptor 3) or `klantreis run`'s supervisor, which
+    keeps Rasa's port open while Rasa restarts (`KLANTREIS_RASA_LISTEN_FD`)."""
+    if env.get("LISTEN_FDS") and env.get("LISTEN_PID") == str(os.getpid()):
+        if env["LISTEN_FDS"] != "1":
+            raise SettingsError(
+                "LISTEN_FDS: the Rasa server takes exactly one socket; give its .socket unit "
+                "one ListenStream"
+            )
+        return 3
+    value = env.get("KLANTREIS_RASA_LISTEN_FD", "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise SettingsError("KLANTREIS_RASA_LISTEN_FD: must be a file descriptor number")
+    return int(value)
 
 
 def inherited_environment() -> dict[str, str]:

@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.rasa_config import write_credentials, write_endpoints
@@ -94,6 +94,32 @@ def port_in_use(port: int) -> bool:
         except OSError:
             return True
     return False
+
+
+RASA = "The Rasa server"
+LISTEN_FD_VARIABLE = "KLANTREIS_RASA_LISTEN_FD"
+LISTEN_BACKLOG = 128
+
+
+def held_listener(port: int) -> socket.socket:
+    """Rasa's listening socket, made once and handed to every Rasa process the supervisor
+    starts. While Rasa restarts, the socket stays open: a customer's connection (a REST call,
+    a webhook, the widget reconnecting) waits in its backlog and is answered once the new
+    Rasa is up, instead of being refused. It binds 0.0.0.0, as Rasa does."""
+    listener = socket.create_server(("0.0.0.0", port), backlog=LISTEN_BACKLOG)
+    listener.set_inheritable(True)
+    return listener
+
+
+def with_held_listener(specs: list[ChildSpec], listener: socket.socket) -> list[ChildSpec]:
+    """`specs` with the Rasa server started on `listener` (bot/rasa_server.py takes it up)."""
+    fd = listener.fileno()
+    return [
+        replace(spec, env={**spec.env, LISTEN_FD_VARIABLE: str(fd)}, pass_fds=(fd,))
+        if spec.name == RASA
+        else spec
+        for spec in specs
+    ]
 
 
 def refresh_patterns(settings: Settings) -> None:
@@ -185,7 +211,7 @@ def child_specs(
             + " Check DATABASE_URL too.",
         ),
         ChildSpec(
-            "The Rasa server",
+            RASA,
             rasa_command(settings, model, endpoints, credentials, token),
             logs / "rasa.log",
             f"{base}:{settings.rasa_port}/status?token={token}",
@@ -240,8 +266,9 @@ def running_stack(
                 "Check DATABASE_URL and the delays section of the retailer file.",
             )
         )
+    listener = held_listener(settings.rasa_port)
     supervisor = Supervisor(
-        specs,
+        with_held_listener(specs, listener),
         env,
         PROJECT_ROOT,
         max_startup_failures=max_startup_failures,
@@ -263,6 +290,7 @@ def running_stack(
         )
     finally:
         supervisor.stop()
+        listener.close()
 
 
 def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:

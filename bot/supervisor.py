@@ -33,8 +33,15 @@ STABLE_AFTER = 60.0  # a child that ran this long crashed "fresh": its backoff s
 POLL_SECONDS = 0.25
 
 
-def spawn(command: list[str], env: dict[str, str], log: Path, cwd: Path) -> subprocess.Popen:
-    """Start `command` in its own process group, appending its output to `log`."""
+def spawn(
+    command: list[str],
+    env: dict[str, str],
+    log: Path,
+    cwd: Path,
+    pass_fds: tuple[int, ...] = (),
+) -> subprocess.Popen:
+    """Start `command` in its own process group, appending its output to `log`; `pass_fds`
+    are file descriptors it inherits (a listening socket the supervisor keeps open)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as handle:
         return subprocess.Popen(
@@ -44,6 +51,7 @@ def spawn(command: list[str], env: dict[str, str], log: Path, cwd: Path) -> subp
             stdout=handle,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            pass_fds=pass_fds,
         )
 
 
@@ -80,6 +88,8 @@ class ChildSpec:
     log: Path
     health_url: str  # empty: a process with no HTTP side, ready once it runs
     hint: str = ""  # what to check when it cannot start
+    env: dict[str, str] = field(default_factory=dict)  # added to the supervisor's for this one
+    pass_fds: tuple[int, ...] = ()  # inherited by every start of this child
 
 
 @dataclass
@@ -215,7 +225,13 @@ class Supervisor:
             self._report(self.failure, tell=False)
 
     def _start(self, child: Child) -> None:
-        child.process = spawn(child.spec.command, self.env, child.spec.log, self.cwd)
+        child.process = spawn(
+            child.spec.command,
+            {**self.env, **child.spec.env},
+            child.spec.log,
+            self.cwd,
+            child.spec.pass_fds,
+        )
         child.started_at = time.monotonic()
         child.healthy = False
         child.restart_at = None

@@ -3,7 +3,9 @@
 Inbound, every channel does the same, in one transaction: skip a delivery it has seen before,
 resolve (channel, external id) to a customer, let the channel verify or link the identity,
 and record the message on the customer's timeline. Only then is the message handed to Rasa,
-so a crash afterwards loses nothing and a retried webhook is not answered twice.
+so a crash afterwards loses nothing and a retried webhook is not answered twice. Once Rasa
+has handled it, the message is marked `answered`; a delivery seen before whose message was
+never answered (Rasa was killed while handling it) is handled when the provider resends it.
 
 Outbound, every message Rasa (or an agent) sends is recorded first and then delivered by the
 channel; the provider's id and status are written back.
@@ -11,6 +13,7 @@ channel; the provider's id and status are written back.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -23,13 +26,16 @@ from sqlalchemy.orm import Session
 from bot import texts
 from bot.ratelimit import RateLimiter
 from bot.store import identities, timeline
-from bot.store.models import ChannelIdentity
+from bot.store.models import ChannelIdentity, utcnow
 from bot.store.units import Store
 from connectors.cards import read_cards
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 5000
+# A resent delivery whose message was never answered is handled again within this time;
+# later, an answer would come too late to help, so it is a duplicate like any other.
+RETRY_WITHIN = dt.timedelta(hours=1)
 
 
 class ChannelStore(Store):
@@ -107,6 +113,7 @@ class Gateway:
         self.channel = channel
         self.store = store
         self.limiter = limiter or RateLimiter()
+        self._handling: set[str] = set()  # delivery ids this process is handling right now
 
     async def receive(self, inbound: Inbound, link: Linker | None = None) -> Received:
         """Deduplicate, resolve the customer, record the message; do not answer yet."""
@@ -118,7 +125,7 @@ class Gateway:
             if inbound.delivery_id and not timeline.first_delivery(
                 session, inbound.channel, inbound.delivery_id
             ):
-                return Received("duplicate")
+                return self._resent(session, inbound, inbound.delivery_id)
             identity = identities.resolve(session, inbound.channel, inbound.external_id)
             if link is not None:
                 link(session, identity)
@@ -145,6 +152,18 @@ class Gateway:
 
         return await self.store.run(work)
 
+    @staticmethod
+    def _resent(session: Session, inbound: Inbound, delivery_id: str) -> Received:
+        """A delivery seen before: a duplicate, unless its message was recorded and never
+        answered, because the process handling it stopped; then it is handled now."""
+        earlier = timeline.unanswered_inbound(
+            session, inbound.channel, delivery_id, since=utcnow() - RETRY_WITHIN
+        )
+        if earlier is None:
+            return Received("duplicate")
+        identity = identities.resolve(session, inbound.channel, inbound.external_id)
+        return Received("accepted", identities.who(session, identity), earlier.id)
+
     def refusal_key(self, received: Received, inbound: Inbound) -> str | None:
         """The notice to send instead of an answer, if any (a flood is told once)."""
         if received.outcome == "too_long":
@@ -165,6 +184,25 @@ class Gateway:
         link: Linker | None = None,
     ) -> Received:
         """The whole inbound path: record, then answer politely or pass the text to Rasa."""
+        key = inbound.delivery_id
+        if key is not None and key in self._handling:  # resent while we are still on it
+            return Received("duplicate")
+        if key is not None:
+            self._handling.add(key)
+        try:
+            return await self._handle(inbound, output, on_new_message, input_channel, link)
+        finally:
+            if key is not None:
+                self._handling.discard(key)
+
+    async def _handle(
+        self,
+        inbound: Inbound,
+        output: RecordingOutput,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        input_channel: str,
+        link: Linker | None,
+    ) -> Received:
         received = await self.receive(inbound, link)
         if received.outcome == "duplicate" or received.who is None:
             return received
@@ -185,6 +223,9 @@ class Gateway:
                     metadata={"klantreis": {"channel": inbound.channel, "kind": inbound.kind}},
                 )
             )
+            message_id = received.message_id
+            if message_id is not None:
+                await self.store.run(lambda session: timeline.mark_answered(session, message_id))
         return received
 
 

@@ -41,6 +41,15 @@ def test_the_target_starts_all_three() -> None:
     assert sorted(wanted) == [f"klantreis-{p}.service" for p in PROCESSES]
 
 
+def test_systemd_holds_rasas_port_while_rasa_restarts() -> None:
+    socket_unit = unit("klantreis-rasa.socket")
+    assert socket_unit["Socket"]["ListenStream"] == "5005"  # KLANTREIS_RASA_PORT's default
+    assert socket_unit["Socket"]["Service"] == "klantreis-rasa.service"
+    service = unit("klantreis-rasa.service")["Unit"]
+    assert "klantreis-rasa.socket" in service["Requires"].split()
+    assert "klantreis-rasa.socket" in service["After"].split()
+
+
 def test_systemd_accepts_the_units(tmp_path: Path) -> None:
     verify = shutil.which("systemd-analyze")
     if verify is None:

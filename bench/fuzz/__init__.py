@@ -8,7 +8,7 @@ world.py), imports fuzzed files into a store of their own, then checks:
 * no partial writes: a refused request left no trace of its ids, a refused import no rows;
 * a normal conversation, over REST and the web chat, is answered correctly afterwards.
 
-`python -m bench.fuzz` runs the full 10,000 inputs; tests/bench/test_fuzz.py a few hundred.
+`python -m bench.fuzz` runs the full 12,000 inputs; tests/test_robustness.py a few hundred.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from bench.fuzz.endpoints import (
 )
 from bench.fuzz.imports import fuzz_imports
 from bench.fuzz.inputs import Inputs
+from bench.fuzz.rasa_api import fuzz_rasa_api
 from bench.fuzz.world import SECRET, World
 from bot.store.db import make_engine
 
@@ -39,6 +40,7 @@ FULL = {
     "telegram_webhook": 1500,
     "console_api": 1500,
     "carrier_webhook": 1000,
+    "rasa_api": 1000,
     "import_files": 500,
 }
 
@@ -54,6 +56,7 @@ async def _endpoints(world: World, counts: dict[str, int], seed: int) -> dict[st
         "telegram_webhook": lambda i, n, t: fuzz_telegram(target, i, n, t),
         "console_api": lambda i, n, t: fuzz_console(target, i, n, t),
         "carrier_webhook": lambda i, n, t: fuzz_carrier(target, i, n, t, secret=SECRET),
+        "rasa_api": lambda i, n, t: fuzz_rasa_api(target, i, n, t, token=target.rasa_token),
     }
     for number, (name, fuzz) in enumerate(runs.items()):
         if counts.get(name):

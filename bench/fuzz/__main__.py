@@ -1,4 +1,4 @@
-"""python -m bench.fuzz [--seed N] [--scale F] [--out JSON]: the full fuzz run (11,000 inputs).
+"""python -m bench.fuzz [--seed N] [--scale F] [--out JSON]: the full fuzz run (12,000 inputs).
 
 Starts its own bot (ports shifted by KLANTREIS_TEST_PORT_SHIFT, like the tests) on a fresh
 SQLite store holding the demo shop, and a second store for the fuzzed imports. Prints the
@@ -28,7 +28,7 @@ OFFSET = 1400
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seed", type=int, default=15)
-    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the 11,000")
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the 12,000")
     parser.add_argument("--out", type=Path, default=Path("bench/results/fuzz.json"))
     args = parser.parse_args()
     # Stopped from outside: still stop the bot's processes (running_stack's finally).

@@ -137,6 +137,7 @@ def fuzz_world(settings: Settings) -> Iterator[World]:
                 console_cookies=dict(console.cookies),
                 console_csrf=console.headers["X-CSRF-Token"],
                 handoff_ids=handoff_ids,
+                rasa_token=stack.rasa_token,
             )
             console.close()
             yield World(stack, settings, target, twilio, telegram)

@@ -26,6 +26,30 @@ def first_delivery(session: Session, channel: str, delivery_id: str) -> bool:
     return True
 
 
+def unanswered_inbound(
+    session: Session, channel: str, delivery_id: str, *, since: dt.datetime
+) -> ContactMessage | None:
+    """The customer's message of this delivery if it was recorded after `since` and never
+    answered: the process handling it stopped before Rasa was done (docs/deployment.md)."""
+    return session.scalars(
+        select(ContactMessage).where(
+            ContactMessage.channel == channel,
+            ContactMessage.provider_id == delivery_id,
+            ContactMessage.direction == "in",
+            ContactMessage.status == "received",
+            ContactMessage.created_at >= since,
+        )
+    ).first()
+
+
+def mark_answered(session: Session, message_id: int) -> None:
+    """Rasa has handled this customer message (a resent delivery of it is a duplicate)."""
+    message = session.get(ContactMessage, message_id)
+    if message is not None and message.status == "received":
+        message.status = "answered"
+        message.status_at = utcnow()
+
+
 def record_inbound(
     session: Session,
     *,

@@ -10,7 +10,10 @@ Protocol (what existing Rasa widgets speak, plus three extra events they ignore)
   client → session_request {session_id?, customData?: {customer_token?, language?}}
   server → session_confirm "<session id>"    (a new id when the requested one is not ours)
   server → klantreis_history {messages: [...]}
-  client → user_uttered {message, session_id, customData?: {customer_token?, language?}}
+  client → user_uttered {message, session_id, message_id?, customData?: {customer_token?, …}}
+           ack ← {status}: accepted, duplicate, too_long …, once the message is handled; a
+           message sent again with the same message_id after a reconnect is answered if it
+           never was (Rasa restarted while on it), else it is a duplicate
   server → klantreis_meta {author, agent_name?, product_cards?}  (about the bot_uttered that
            follows: who wrote it, and the product cards our widget draws instead of its text)
   server → bot_uttered {text, quick_replies?} or {attachment}  (Rasa's exact shapes)
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -55,7 +59,14 @@ WIDGET_PARTS = (
     PROJECT_ROOT / "web" / "widget" / "klantreis-widget.js",
 )
 STATIC_HEADERS = {"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"}
-MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
+# What engine.io accepts in one HTTP request (polling) or one WebSocket message. On polling a
+# client packs every event it has queued into one POST, so this bounds a batch, not a message:
+# at 64 KiB, a python-socketio client that sent two long messages and then asked for a session
+# had the whole POST refused and its connection closed, session_request included (found by the
+# fuzzer, docs/robustness.md). A message's own limit is the gateway's (5,000 characters, then a
+# polite "too long"); this one only keeps a request's size in check. 1 MB is engine.io's default.
+MAX_SOCKET_PAYLOAD_BYTES = 1_000_000
+_HEX = re.compile(r"[0-9a-fA-F]+")
 
 
 class _SocketBlueprint(Blueprint):
@@ -123,7 +134,7 @@ class WebChatInput(StoreBackedChannel, InputChannel):
         sio = AsyncServer(
             async_mode="sanic",
             cors_allowed_origins=self.cors_allowed_origins,
-            max_http_buffer_size=MAX_SOCKET_MESSAGE_BYTES,
+            max_http_buffer_size=MAX_SOCKET_PAYLOAD_BYTES,
         )
         self.sio = sio
         blueprint = _SocketBlueprint(sio, self.socketio_path, "klantreis_webchat", __name__)
@@ -177,17 +188,20 @@ class WebChatInput(StoreBackedChannel, InputChannel):
                 logger.exception("web chat: could not start a session for socket %s", sid)
 
         @sio.on("user_uttered")
-        async def user_uttered(sid: str, data: Any = None) -> None:
+        async def user_uttered(sid: str, data: Any = None) -> dict[str, str]:
+            """Handle one message; the acknowledgement (when the client asked for one) comes
+            once it is handled, saying what became of it."""
             # rasa-webchat sends user_uttered without `message` when it opens: not a message.
             if not isinstance(data, dict) or not isinstance(data.get("message"), str):
                 logger.debug("web chat: ignored a malformed user_uttered from %s", sid)
-                return
+                return {"status": "ignored"}
             try:  # over 5,000 characters gets the gateway's polite "too long" notice
-                text = validation.clean_text(data["message"], max_length=MAX_SOCKET_MESSAGE_BYTES)
+                text = validation.clean_text(data["message"], max_length=MAX_SOCKET_PAYLOAD_BYTES)
                 display = validation.optional_text(data.get("display"), max_length=500)
             except validation.Invalid:
                 logger.debug("web chat: ignored a malformed user_uttered from %s", sid)
-                return
+                return {"status": "ignored"}
+            message_id = _message_id(data.get("message_id"))
             session_id = self.presence.session_of(sid)
             if session_id is None:  # a widget that skipped session_request
                 session_id = await self._start_session(
@@ -206,11 +220,14 @@ class WebChatInput(StoreBackedChannel, InputChannel):
             )
             ref = self._token_subject(_custom_data(data))
             try:
-                await self.gateway.handle(
+                received = await self.gateway.handle(
                     Inbound(
                         channel="web",
                         external_id=session_id,
                         text=text,
+                        # the widget's own id: a message sent again after a reconnect is
+                        # answered if it never was, and not twice (connectors/base.py)
+                        delivery_id=f"{session_id}:{message_id}" if message_id else None,
                         kind="button" if display else "text",
                     ),
                     WebChatOutput(self.store, sio, self.presence),
@@ -220,6 +237,8 @@ class WebChatInput(StoreBackedChannel, InputChannel):
                 )
             except Exception:  # never let one message break the socket
                 logger.exception("web chat: could not handle a message of session %s", sid)
+                return {"status": "failed"}
+            return {"status": received.outcome}
 
         return blueprint
 
@@ -288,6 +307,13 @@ class WebChatInput(StoreBackedChannel, InputChannel):
         await self.sio.emit("session_confirm", session_id, room=sid)
         await self.sio.emit("klantreis_history", {"messages": history}, room=sid)
         return session_id
+
+
+def _message_id(value: object) -> str | None:
+    """The widget's id for one message (hex, at most 64 characters), if it sent a usable one."""
+    if isinstance(value, str) and 0 < len(value) <= 64 and _HEX.fullmatch(value):
+        return value.lower()
+    return None
 
 
 def _belongs_to_other(session: Session, identity: ChannelIdentity, customer: Customer) -> bool:

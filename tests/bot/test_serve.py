@@ -1,9 +1,12 @@
 """`klantreis serve NAME`: each process on its own, as the systemd units and the container
-example in docs/deployment.md run them, answers a customer end to end."""
+example in docs/deployment.md run them, answers a customer end to end. Rasa gets its port by
+systemd's socket activation protocol (systemd-socket-activate), as klantreis-rasa.socket
+gives it, when that tool is installed."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,9 +33,14 @@ def serve(name: str, settings: Settings, log: Path) -> subprocess.Popen:
         "KLANTREIS_ACTION_PORT": str(settings.action_port),
         "KLANTREIS_WEB_PORT": str(settings.web_port),
     }
+    command = [sys.executable, "-m", "bot.cli", "serve", name]
+    activate = shutil.which("systemd-socket-activate")
+    if name == "rasa" and activate:  # as klantreis-rasa.socket hands Rasa its port
+        passed = [f"--setenv={name}" for name in env]  # it passes no other variable on
+        command = [activate, f"--listen=127.0.0.1:{settings.rasa_port}", *passed, *command]
     with log.open("wb") as handle:
         return subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", name],
+            command,
             cwd=ROOT,
             env=env,
             stdout=handle,

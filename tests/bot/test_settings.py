@@ -86,3 +86,18 @@ def test_secrets_come_from_settings_or_are_made_once(tmp_path: Path) -> None:
     generated = Settings(runtime_dir=tmp_path)
     assert token_key(generated) == token_key(generated) != b""
     assert len(rasa_token(generated)) == 64
+
+
+def test_rasas_inherited_socket_follows_systemds_protocol_and_ours() -> None:
+    import os
+
+    pid = str(os.getpid())
+    assert Settings.from_env({}).rasa_listen_fd is None
+    assert Settings.from_env({"LISTEN_FDS": "1", "LISTEN_PID": pid}).rasa_listen_fd == 3
+    # Meant for another process (systemd sets the pid of the one it started): not ours.
+    assert Settings.from_env({"LISTEN_FDS": "1", "LISTEN_PID": "1"}).rasa_listen_fd is None
+    assert Settings.from_env({"KLANTREIS_RASA_LISTEN_FD": "7"}).rasa_listen_fd == 7
+    with pytest.raises(SettingsError, match="KLANTREIS_RASA_LISTEN_FD"):
+        Settings.from_env({"KLANTREIS_RASA_LISTEN_FD": "seven"})
+    with pytest.raises(SettingsError, match="LISTEN_FDS"):
+        Settings.from_env({"LISTEN_FDS": "2", "LISTEN_PID": pid})

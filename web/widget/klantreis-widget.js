@@ -94,6 +94,18 @@
 
   // ---------------------------------------------------------------- small helpers
 
+  function messageId() {
+    var bytes = new Uint8Array(16);
+    if (window.crypto && window.crypto.getRandomValues) {
+      window.crypto.getRandomValues(bytes);
+    } else {
+      for (var i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+    }
+    var id = "";
+    for (var j = 0; j < bytes.length; j++) id += (bytes[j] < 16 ? "0" : "") + bytes[j].toString(16);
+    return id;
+  }
+
   function normLanguage(lang) {
     return String(lang || "").toLowerCase().slice(0, 2) === "en" ? "en" : "nl";
   }
@@ -355,11 +367,11 @@
     this.historyKnown = !this.requestedSession; // nothing to load for a brand-new session
     this.items = []; // {author, text, buttons, image, agentName, at, pending, entry, buttonsDone, node}
     this.queue = this.loadQueue();
+    this.unacked = []; // sent, not yet acknowledged by the server: sent again after a reconnect
     this.unread = 0;
     this.timers = {};
     this.socket = null;
     this.destroyed = false;
-    this.wantFocusBack = false;
 
     for (var i = 0; i < this.queue.length; i++) {
       this.items.push(this.queuedItem(this.queue[i]));
@@ -572,10 +584,6 @@
 
   Widget.prototype.focusInput = function () {
     var input = this.input;
-    if (input.disabled) {
-      this.wantFocusBack = true;
-      return;
-    }
     try {
       input.focus({ preventScroll: true });
     } catch (e) {
@@ -600,19 +608,10 @@
     this.state = state;
     this.statusEl.setAttribute("data-state", state);
     this.root.setAttribute("data-state", state);
-    var offline = state === "disconnected";
-    var hadFocus = document.activeElement === this.input;
-    this.input.disabled = offline;
-    this.sendButton.disabled = offline;
-    if (offline) {
-      if (hadFocus) this.wantFocusBack = true;
-      this.hideTyping();
-    } else {
-      if (this.wantFocusBack && this.isOpen) {
-        this.wantFocusBack = false;
-        this.focusInput();
-      }
-    }
+    // The shopper may go on typing while the connection is gone (the server restarting, a
+    // train going through a tunnel): what they send waits in the queue, marked "will be
+    // sent when the connection is back", and goes out once it is.
+    if (state === "disconnected") this.hideTyping();
     this.updateStatusText();
   };
 
@@ -765,6 +764,7 @@
       this.updateWelcome();
     }
     this.setState("connected");
+    this.resendUnacked();
     this.flushQueue();
   };
 
@@ -836,7 +836,6 @@
   // ---- sending
 
   Widget.prototype.submitInput = function () {
-    if (this.input.disabled) return;
     var text = this.input.value.replace(/^\s+|\s+$/g, "");
     if (!text) {
       this.focusInput();
@@ -870,11 +869,31 @@
   };
 
   Widget.prototype.emitUtterance = function (entry) {
-    var data = { message: entry.message, session_id: this.sessionId, customData: this.customData() };
+    // Each message has an id of its own and stays unacknowledged until the server has handled
+    // it. If the connection drops first (the server restarting), it is sent again, with the
+    // same id, once connected: the server answers a message it never answered, and ignores
+    // one it did.
+    if (!entry.id) entry.id = messageId();
+    var data = {
+      message: entry.message,
+      message_id: entry.id,
+      session_id: this.sessionId,
+      customData: this.customData()
+    };
     // a button press: the title is what the shopper's other tabs should show (klantreis_user_echo)
     if (entry.display && entry.display !== entry.message) data.display = entry.display;
-    this.socket.emit("user_uttered", data);
+    if (this.unacked.indexOf(entry) < 0) this.unacked.push(entry);
+    var self = this;
+    this.socket.emit("user_uttered", data, function () {
+      var at = self.unacked.indexOf(entry);
+      if (at >= 0) self.unacked.splice(at, 1);
+    });
     this.showTyping();
+  };
+
+  Widget.prototype.resendUnacked = function () {
+    var entries = this.unacked.slice();
+    for (var i = 0; i < entries.length; i++) this.emitUtterance(entries[i]);
   };
 
   Widget.prototype.flushQueue = function () {

@@ -7,6 +7,7 @@ each UserMessage and answers through `message.output_channel`; everything else i
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import socket
 import uuid
@@ -53,11 +54,14 @@ class FakeAgent:
     reply: Reply = greet_or_echo
     messages: list[UserMessage] = field(default_factory=list)
     fail: bool = False
+    stop: bool = False  # the turn never ends, as when Rasa is killed while on it
 
     async def handle_message(self, message: UserMessage) -> None:
         self.messages.append(message)
         if self.fail:
             raise RuntimeError("the dialogue model broke")
+        if self.stop:
+            raise asyncio.CancelledError
         for answer in self.reply(message):
             await message.output_channel.send_response(message.sender_id, answer)
 

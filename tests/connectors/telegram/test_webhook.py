@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 
+import httpx
 import pytest
 
 from bot.ratelimit import RateLimiter
@@ -152,6 +154,32 @@ async def test_rasa_failing_after_the_message_is_stored_still_answers_200(
     assert "answering update" in caplog.text and "RuntimeError" in caplog.text
     # Telegram would resend on an error; the repeat is recognised and not answered twice.
     assert (await served.post(served.updates.text(SANNE_CHAT, "nog een"))).status_code == 200
+
+
+async def test_an_update_whose_message_was_never_answered_is_answered_when_resent(
+    served: Served,
+) -> None:
+    """Rasa stopped while handling it, so the message is stored but was never answered, and
+    Telegram got no 200. It resends the update: now it is answered, once."""
+    update = served.updates.text(SANNE_CHAT, "hallo")
+    served.agent.stop = True
+    with contextlib.suppress(httpx.HTTPError):
+        first = await served.post(update)
+        assert first.status_code >= 500
+    [inbound] = await served.timeline(SANNE_CHAT)
+    assert inbound.status == "received"
+
+    served.agent.stop = False
+    again = await served.post(update)
+    assert again.json() == {"status": "processed"}
+    assert served.agent.texts == ["hallo", "hallo"]
+    inbound, outbound = await served.timeline(SANNE_CHAT)  # one message, answered once
+    assert (inbound.text, inbound.status) == ("hallo", "answered")
+    assert outbound.text == "Je schreef: hallo"
+
+    once_more = await served.post(update)
+    assert once_more.json() == {"status": "duplicate"}
+    assert len(served.fake.calls_to("sendMessage")) == 1
 
 
 async def test_a_flood_is_limited_per_chat_and_told_once(served: Served) -> None:

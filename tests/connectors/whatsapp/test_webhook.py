@@ -49,7 +49,7 @@ async def test_a_text_reaches_rasa_and_the_reply_goes_out_through_twilio(start: 
     assert sent.get("StatusCallback") == f"{PUBLIC_URL}/webhooks/whatsapp/status"
 
     inbound, outbound = harness.timeline()
-    assert (inbound.direction, inbound.text, inbound.status) == ("in", message.text, "received")
+    assert (inbound.direction, inbound.text, inbound.status) == ("in", message.text, "answered")
     assert outbound.direction == "out" and outbound.status == "queued"
     assert outbound.provider_id == sent.response["sid"]
 
