@@ -160,17 +160,19 @@ class ProductAnswers:
                 return [*events, *answer_compare(dispatcher, tracker, named, context, shown)]
             if point.relative and len(named) <= 1:  # "iets goedkopers (dan de Aero 3)?"
                 base = next(iter(named or context), None)
-                return [
-                    *events,
-                    *relative_reply(
-                        dispatcher,
-                        tracker,
-                        session=session,
-                        language=language,
-                        kind=point.relative,
-                        context=base,
-                    ),
-                ]
+                shown_events = relative_reply(
+                    dispatcher,
+                    tracker,
+                    session=session,
+                    language=language,
+                    kind=point.relative,
+                    context=base,
+                )
+                sets_product = any(e.get("name") == "product" for e in shown_events)
+                if base is not None and not sets_product:
+                    # the list is about base: its card's "Vergelijk" compares with base
+                    shown_events.append(SlotSet("product", base.sku))
+                return [*events, *shown_events]
             product = named[0] if named else self._referred(point, context, shown, sizes, colours)
             if product is None:
                 # by what the shopper needs, not by name (actions/product_search.py)
