@@ -80,11 +80,14 @@ def _line(card: Mapping[str, Any]) -> str:
     parts = [f"• {card['name']}: {card['price']}"]
     if card["rating_text"]:
         parts.append(str(card["rating_text"]))  # '★ 4,5 (3 reviews)'
+    reason = str(card["reason"] or "")
     if card["size"]:
         stock = str(card["stock_text"])
-        parts.append(stock[:1].lower() + stock[1:])  # mid-sentence: 'op voorraad in maat M'
-    if card["reason"]:
-        parts.append(str(card["reason"]))
+        stock = stock[:1].lower() + stock[1:]  # mid-sentence: 'op voorraad in maat M'
+        if stock not in reason:  # a search's reason may say the stock in the size already
+            parts.append(stock)
+    if reason:
+        parts.append(reason)
     return ", ".join(parts)
 
 
