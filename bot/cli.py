@@ -93,43 +93,22 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
         replace_history=args.replace_history,
     )
     _scan_after_import(settings)
-    _say(f"Back in stock: {release_back_in_stock(settings)} notice(s) queued.")
+    from bot.suggestions.cli import release_back_in_stock
 
-
-def release_back_in_stock(settings: Settings) -> int:
-    """Stock came back with the import: queue the notices customers asked for (outbox)."""
-    from bot.store.db import make_session_factory
-    from bot.store.models import utcnow
-    from bot.suggestions.stock import release
-
-    with make_session_factory(_engine(settings))() as session, session.begin():
-        return release(session, now=utcnow())
+    queued = release_back_in_stock(engine=_engine(settings))
+    _say(f"Back in stock: {queued} notice(s) queued.")
 
 
 def cmd_report(settings: Settings, args: argparse.Namespace) -> None:
-    from bot.store.db import make_session_factory
-    from bot.store.models import utcnow
-    from bot.suggestions.config import load_config
-    from bot.suggestions.report import figures, table_lines
+    from bot.suggestions.cli import report
 
-    days = load_config(settings.retailer_file).attribution_days
-    since = utcnow() - dt.timedelta(days=args.days) if args.days else None
-    with make_session_factory(_engine(settings))() as session:
-        rows = figures(session, attribution_days=days, since=since)
-    for line in table_lines(rows, attribution_days=days):
-        _say(line)
+    report(settings, args, engine=_engine(settings), say=_say)
 
 
-def cmd_suggestions(settings: Settings, args: argparse.Namespace) -> None:
-    from bot.store.db import make_session_factory
-    from bot.store.models import utcnow
-    from bot.suggestions.config import load_config
-    from bot.suggestions.proactive import queue_lifecycle_offers
+def cmd_suggestions(settings: Settings, _args: argparse.Namespace) -> None:
+    from bot.suggestions.cli import lifecycle
 
-    config = load_config(settings.retailer_file)
-    with make_session_factory(_engine(settings))() as session, session.begin():
-        queued = queue_lifecycle_offers(session, now=utcnow(), config=config)
-    _say(f"Lifecycle offers: {queued} queued (customers with marketing consent only).")
+    lifecycle(settings, engine=_engine(settings), say=_say)
 
 
 def demo_shift(folder: Path = DEMO_DIR, today: dt.date | None = None) -> dt.timedelta:
