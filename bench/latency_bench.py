@@ -38,6 +38,16 @@ KLANTREIS_SCRIPT = [
     "what are your opening hours?",
     "bedankt!",
 ]
+# Product conversations (#13): search, follow-ups, comparison, reviews, "we don't sell that".
+PRODUCT_SCRIPT = [
+    "heb je waterdichte trailschoenen in maat 44?",
+    "welke kleuren?",
+    "heb je ook iets goedkopers?",
+    "wat is het verschil tussen de Ridge 5 en de Trailblazer GTX?",
+    "wat vinden anderen ervan?",
+    "a tent for two under €300",
+    "do you sell laptops?",
+]
 RASA_INIT_SCRIPT = ["hello", "I am sad", "yes", "great", "are you a bot?", "bye"]
 
 
@@ -94,10 +104,11 @@ def main() -> None:
         results["klantreis_train_s"] = timed([*klantreis, "train", "--force"], ROOT, env)
         print("klantreis training", results["klantreis_train_s"], "s", flush=True)
         with running_stack(settings) as stack:
-            results["klantreis"] = measure(
-                f"{stack.rasa_url}/webhooks/rest/webhook", KLANTREIS_SCRIPT, "k"
-            )
+            url = f"{stack.rasa_url}/webhooks/rest/webhook"
+            results["klantreis"] = measure(url, KLANTREIS_SCRIPT, "k")
+            results["klantreis_products"] = measure(url, PRODUCT_SCRIPT, "p")
         print("klantreis", results["klantreis"], flush=True)
+        print("klantreis products", results["klantreis_products"], flush=True)
 
         init_dir = tmp / "init"
         init_dir.mkdir()
