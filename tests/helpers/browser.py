@@ -48,3 +48,25 @@ def screenshot_on_failure(page: Page, name: str) -> Iterator[Page]:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         raise
+
+
+def open_chat(page: Page, url: str, *, timeout: float = 20_000) -> None:
+    """Open the shop page's chat widget and wait until it is connected."""
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    if page.get_by_test_id("kr-panel").is_hidden():
+        page.get_by_test_id("kr-launcher").click()
+    expect(page.get_by_test_id("kr-status")).to_have_attribute(
+        "data-state", "connected", timeout=timeout
+    )
+
+
+def send(page: Page, text: str) -> None:
+    """Type `text` into the widget and send it, as a shopper would."""
+    page.get_by_test_id("kr-input").fill(text)
+    page.get_by_test_id("kr-send").click()
+
+
+def bot_messages(page: Page):  # type: ignore[no-untyped-def]
+    return page.locator("[data-testid=kr-message][data-author=bot]")

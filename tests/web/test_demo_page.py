@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from bot.settings import Settings
 from bot.stack import Stack, running_stack
-from tests.helpers.browser import chromium, screenshot_on_failure
+from tests.helpers.browser import (
+    bot_messages,
+    chromium,
+    open_chat,
+    screenshot_on_failure,
+    send,
+)
 from tests.helpers.demo import make_demo_store
 from tests.helpers.stack import require_model, test_settings
 
@@ -32,23 +38,6 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 def browser() -> Iterator[Browser]:
     with chromium() as browser:
         yield browser
-
-
-def open_chat(page: Page, url: str) -> None:
-    page.goto(url)
-    if page.get_by_test_id("kr-panel").is_hidden():
-        page.get_by_test_id("kr-launcher").click()
-    status = page.get_by_test_id("kr-status")
-    expect(status).to_have_attribute("data-state", "connected", timeout=WAIT)
-
-
-def send(page: Page, text: str) -> None:
-    page.get_by_test_id("kr-input").fill(text)
-    page.get_by_test_id("kr-send").click()
-
-
-def bot_messages(page: Page):  # type: ignore[no-untyped-def]
-    return page.locator("[data-testid=kr-message][data-author=bot]")
 
 
 def test_a_shopper_chats_reloads_and_opens_a_second_tab(
