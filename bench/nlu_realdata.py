@@ -10,9 +10,13 @@ Unlike the challenge sets, nobody here wrote these messages, so they show how th
 phrasings the team did not think of. An intent the model does not know (refund_status before it is
 merged) simply counts as wrong.
 
+Each list is split in two: its 1st, 3rd, 5th… message is development data (--split dev: read its
+errors, tune on it), its 2nd, 4th… message is the score (--split test, the default: read its
+totals only, at the end). The summary of a dev run lists the wrong messages; a test run does not.
+
 Trains the real pipeline (config.yml) on all of data/nlu, or loads --model, parses every message
 and writes a JSON summary per language, per source and per intent, with the confusion pairs.
-Usage: python bench/nlu_realdata.py OUT_DIR [--model models/x.tar.gz]
+Usage: python bench/nlu_realdata.py OUT_DIR [--model models/x.tar.gz] [--split dev|test|all]
 """
 
 from __future__ import annotations
@@ -38,12 +42,24 @@ ROOT = Path(__file__).resolve().parent.parent
 REALDATA = ROOT / "bench" / "realdata"
 
 
-def load_realdata() -> list[tuple[str, str, str]]:
+SPLITS = ("dev", "test", "all")
+
+
+def in_split(position: int, split: str) -> bool:
+    """Even positions of a list are development data, odd ones the score."""
+    return split == "all" or (position % 2 == 0) == (split == "dev")
+
+
+def load_realdata(split: str = "all") -> list[tuple[str, str, str]]:
     """(text, label, file stem) for every message, e.g. ("is my order here", _, "en-clinc")."""
     examples = []
     for path in sorted(REALDATA.glob("*.yml")):
         for label, texts in yaml.safe_load(path.read_text(encoding="utf-8")).items():
-            examples += [(text, label, path.stem) for text in texts]
+            examples += [
+                (text, label, path.stem)
+                for position, text in enumerate(texts)
+                if in_split(position, split)
+            ]
     return examples
 
 
@@ -60,13 +76,56 @@ def per_intent(rows: list[tuple[str, str]]) -> dict[str, dict[str, float | int]]
     }
 
 
-def main(out_dir: Path, model: Path | None) -> None:
+# FallbackClassifier settings compared by --sweep (threshold, "Did you mean" margin).
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+MARGINS = (0.0, 0.05, 0.1)
+
+
+async def rankings(model: Path, texts: list[str]) -> list[list[tuple[str, float]]]:
+    """The intent classifier's own ranking per message, nlu_fallback taken out."""
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    rows = []
+    for text in texts:
+        parsed = await agent.parse_message(text)
+        ranking = parsed.get("intent_ranking") or [parsed["intent"]]
+        if parsed["intent"]["name"] == "out_of_scope" and ranking[0]["name"] != "out_of_scope":
+            ranking = [parsed["intent"]]  # the gibberish guard's verdict, not the classifier's
+        rows.append([(r["name"], r["confidence"]) for r in ranking if r["name"] != "nlu_fallback"])
+    return rows
+
+
+def sweep(model: Path, split: str) -> list[dict[str, float]]:
+    """In-scope accuracy and rejection for each fallback threshold and margin."""
+    examples = load_realdata(split)
+    ranked = asyncio.run(rankings(model, [text for text, _, _ in examples]))
+    results = []
+    for threshold in THRESHOLDS:
+        for margin in MARGINS:
+            stats: dict[str, Counter] = defaultdict(Counter)
+            for (_, gold, name), ranking in zip(examples, ranked, strict=True):
+                best, confidence = ranking[0]
+                second = ranking[1][1] if len(ranking) > 1 else 0.0
+                if confidence < threshold or confidence - second < margin:
+                    best = "nlu_fallback"
+                tally(stats[name.split("-")[0]], gold, best, None)
+            row = {"threshold": threshold, "margin": margin}
+            for language, counted in sorted(stats.items()):
+                found = figures(counted)
+                row[f"{language}_in"] = found["in_scope_accuracy"]
+                row[f"{language}_out"] = found["out_of_scope_rejected"]
+            results.append(row)
+    return results
+
+
+def main(out_dir: Path, model: Path | None, split: str) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     if model is None:
         model = train_nlu(ROOT / "data" / "nlu", out_dir, "all")
     train_seconds = time.perf_counter() - started
-    examples = load_realdata()
+    examples = load_realdata(split)
     # A message that also occurs in the training data says nothing about unseen phrasings:
     # count them, so that a figure bought by copying evaluation data would show.
     trained_on = {" ".join(t.lower().split()) for t, _, _ in load_examples()}
@@ -76,7 +135,8 @@ def main(out_dir: Path, model: Path | None) -> None:
     per_source: dict[str, Counter] = defaultdict(Counter)
     rows: dict[str, list[tuple[str, str]]] = defaultdict(list)
     confusions: Counter = Counter()
-    for (_, gold, name), (intent, _) in zip(examples, predictions, strict=True):
+    errors: list[dict[str, str]] = []
+    for (text, gold, name), (intent, _) in zip(examples, predictions, strict=True):
         language = name.split("-")[0]
         tally(per_language[language], gold, intent, None)
         tally(per_source[name], gold, intent, None)
@@ -84,8 +144,10 @@ def main(out_dir: Path, model: Path | None) -> None:
         wrong = intent not in REJECTED if gold == "out_of_scope" else intent != gold
         if wrong:
             confusions[(language, gold, intent)] += 1
+            errors.append({"text": text, "expected": gold, "predicted": intent, "source": name})
     summary = {
         "model": str(model),
+        "split": split,
         "train_seconds": round(train_seconds),
         "also_in_training_data": in_training,
         "languages": {lang: figures(s) for lang, s in sorted(per_language.items())},
@@ -96,6 +158,8 @@ def main(out_dir: Path, model: Path | None) -> None:
             for (lang, gold, predicted), n in confusions.most_common()
         ],
     }
+    if split == "dev":
+        summary["errors"] = errors
     write_summary(out_dir, summary)
 
 
@@ -103,5 +167,13 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", nargs="?", type=Path, default=ROOT / "bench/results/nlu-real")
     parser.add_argument("--model", type=Path, help="score this model instead of training one")
+    parser.add_argument("--split", choices=SPLITS, default="test", help="which half to score")
+    parser.add_argument(
+        "--sweep", action="store_true", help="with --model: fallback threshold and margin sweep"
+    )
     arguments = parser.parse_args()
-    main(arguments.out_dir, arguments.model)
+    if arguments.sweep and arguments.model:
+        for found in sweep(arguments.model, arguments.split):
+            print(found)
+    else:
+        main(arguments.out_dir, arguments.model, arguments.split)
