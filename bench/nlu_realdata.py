@@ -96,7 +96,7 @@ async def rankings(model: Path, texts: list[str]) -> list[list[tuple[str, float]
     return rows
 
 
-def sweep(model: Path, split: str) -> list[dict[str, float]]:
+def sweep(model: Path, split: str) -> list[dict[str, float | int | None]]:
     """In-scope accuracy and rejection for each fallback threshold and margin."""
     examples = load_realdata(split)
     ranked = asyncio.run(rankings(model, [text for text, _, _ in examples]))
@@ -110,7 +110,7 @@ def sweep(model: Path, split: str) -> list[dict[str, float]]:
                 if confidence < threshold or confidence - second < margin:
                     best = "nlu_fallback"
                 tally(stats[name.split("-")[0]], gold, best, None)
-            row = {"threshold": threshold, "margin": margin}
+            row: dict[str, float | int | None] = {"threshold": threshold, "margin": margin}
             for language, counted in sorted(stats.items()):
                 found = figures(counted)
                 row[f"{language}_in"] = found["in_scope_accuracy"]

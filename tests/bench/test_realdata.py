@@ -51,3 +51,16 @@ def test_no_evaluation_message_was_copied_into_the_training_data() -> None:
         for text in examples
     } & trained_on
     assert all(len(text.split()) <= 5 for text in shared), shared
+
+
+def test_every_list_is_split_into_a_dev_and_a_test_half() -> None:
+    """Errors are read on the dev half only; the test half is the score (bench/nlu_realdata.py)."""
+    from nlu_realdata import load_realdata
+
+    dev, test = load_realdata("dev"), load_realdata("test")
+    assert sorted(dev + test) == sorted(load_realdata("all"))
+    assert not set(dev) & set(test)
+    for name, label in {(name, label) for _, label, name in dev + test}:
+        in_dev = sum(1 for _, g, n in dev if (n, g) == (name, label))
+        in_test = sum(1 for _, g, n in test if (n, g) == (name, label))
+        assert in_dev - in_test in (0, 1), (name, label)
