@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from actions.common import language_of, latest_entities, latest_values, say, store_session
 from actions.delays import trusted_external
 from actions.product_cards import show_products
+from actions.sales_moment import at_act_end
 from actions.suggestion_context import context_of
 from actions.suggestions import ask, variant_words
 from bot import texts
@@ -31,9 +32,13 @@ from bot.suggestions.stock import nearest_alternative, sold_out
 
 
 def after_product_answer(
-    dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    events: list[EventType],
+    ending: str | None = None,
 ) -> list[EventType]:
-    """Called at the end of every product answer (actions/products.py) with its events."""
+    """Called at the end of every product answer (actions/products.py) with its events, and
+    the reply that can end the question ("in stock in your size"), if it gave one."""
     slots = [e for e in events if e.get("event") == "slot" and e.get("name") == "product"]
     sku = slots[-1].get("value") if slots else None
     language = language_of(tracker)
@@ -42,9 +47,18 @@ def after_product_answer(
     with store_session() as session:
         if tracker.get_slot("suggestion_step") == "offered":
             return AfterProductAnswer()._clicked(dispatcher, session, tracker, language, sku)
-        if not sku or len(mentions) > 1 or not suggestion_config().back_in_stock:
+        if not sku or len(mentions) > 1:
             return []
-        return AfterProductAnswer()._sold_out(dispatcher, session, tracker, language, str(sku))
+        found = products_by_sku(session=session, skus=[str(sku)])
+        sizes = latest_values(tracker, "size")
+        if found and sold_out(found[0], sizes[0] if sizes else None):
+            if not suggestion_config().back_in_stock:
+                return []
+            return AfterProductAnswer()._sold_out(dispatcher, session, tracker, language, str(sku))
+    if ending is None:
+        return []
+    # in stock in the size asked: the question is answered (actions/sales_moment.py)
+    return at_act_end(dispatcher, tracker, ending, events)
 
 
 class AfterProductAnswer:

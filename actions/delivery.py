@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import language_of, reset_act, say, shop, store_session, verified
 from actions.order_replies import state_text
 from actions.orders import refuse_delivery_change
+from actions.sales_moment import at_act_end
 from bot.dates import parse_date
 from bot.formatting import date_text
 from bot.store.orders import (
@@ -206,7 +207,8 @@ class ActionChangeDelivery(Action):
             state = state_text(order, language)
             status = order.status
         if result.done:
-            say(dispatcher, language, confirmation[0], order_number=number, **confirmation[1])
+            ending = confirmation[0]
+            say(dispatcher, language, ending, order_number=number, **confirmation[1])
         else:
-            refuse_delivery_change(dispatcher, language, number, state, status)
-        return reset_act()
+            ending = refuse_delivery_change(dispatcher, language, number, state, status)
+        return [*reset_act(), *at_act_end(dispatcher, tracker, ending)]

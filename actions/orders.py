@@ -23,6 +23,7 @@ from actions.identity import link_after_verification
 from actions.order_replies import state_text, status_reply
 from actions.refunds import tell_refund
 from actions.returns import refuse_return
+from actions.sales_moment import at_act_end
 from bot.store.orders import (
     CANCELLABLE,
     DATE_CHANGEABLE,
@@ -184,6 +185,7 @@ class ActionPerformOrderAct(Action):
             forget = [*reset_act(), SlotSet("order_number", None), SlotSet("postcode", None)]
             return [*forget, *hand_off(dispatcher, tracker, "verification")]
         act = tracker.get_slot("pending_act") or "status"
+        events: list[EventType] = []
         with store_session() as session:
             order = find_order(session=session, order_number=number)
             if order is None:  # removed since verification
@@ -191,16 +193,16 @@ class ActionPerformOrderAct(Action):
                 return reset_act()
             status = order.status
             if act == "status":
-                response, variables = status_reply(order, language, shop())
-                say(dispatcher, language, response, **variables)
+                ending, variables = status_reply(order, language, shop())
+                say(dispatcher, language, ending, **variables)
                 if order.pickup_point and status not in ("delivered", "cancelled", "returned"):
                     say(dispatcher, language, "order_pickup_point", pickup_point=order.pickup_point)
             elif act == "refund":
-                return [*reset_act(), *tell_refund(dispatcher, tracker, order, language)]
+                ending, events = tell_refund(dispatcher, tracker, order, language)
             elif act == "cancel":
                 if status in CANCELLABLE:
                     return [SlotSet("order_step", "cancel")]
-                response = (
+                ending = (
                     "cancel_refused_cancelled"
                     if status == "cancelled"
                     else "cancel_refused_shipped"
@@ -208,21 +210,22 @@ class ActionPerformOrderAct(Action):
                 say(
                     dispatcher,
                     language,
-                    response,
+                    ending,
                     order_number=number,
                     return_days=shop().return_days,
                 )
             elif act == "change_delivery":
                 if status in DATE_CHANGEABLE:
                     return [SlotSet("order_step", "change_delivery"), *named_change(tracker)]
-                refuse_delivery_change(
+                ending = refuse_delivery_change(
                     dispatcher, language, number, state_text(order, language), status
                 )
             elif status in RETURNABLE:
                 return [SlotSet("order_step", "return")]
             else:
-                refuse_return(dispatcher, order, language)
-        return reset_act()
+                ending = refuse_return(dispatcher, order, language)
+        # the act is over: one suggestion when it went well (actions/sales_moment.py)
+        return [*reset_act(), *events, *at_act_end(dispatcher, tracker, ending)]
 
 
 def named_change(tracker: Tracker) -> list[EventType]:
@@ -240,8 +243,9 @@ def named_change(tracker: Tracker) -> list[EventType]:
 
 def refuse_delivery_change(
     dispatcher: CollectingDispatcher, language: str, number: str, state: str, status: str
-) -> None:
-    """Say why the delivery can no longer be changed, and what the customer can do instead."""
+) -> str:
+    """Say why the delivery can no longer be changed, and what the customer can do instead;
+    the reply's key."""
     say(
         dispatcher,
         language,
@@ -250,6 +254,7 @@ def refuse_delivery_change(
         state=state,
         advice=refusal_advice(status, language),
     )
+    return "delivery_change_refused"
 
 
 def refusal_advice(status: str, language: str) -> str:

@@ -110,6 +110,8 @@ class ProductAnswers:
     """Answers one product question from the live catalogue, keeping the conversation's product
     (`product`) and the list last shown (`product_results`) in mind."""
 
+    ending: str | None = None  # "in stock in your size": the reply that can end the question
+
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         language = language_of(tracker)
         groups = product_groups(tracker)
@@ -340,11 +342,11 @@ class ProductAnswers:
             else:
                 say(dispatcher, language, "product_sold_out_all", product=name)
         elif stock <= LOW_STOCK:
-            say(
-                dispatcher, language, "product_low_stock", product=name, variant=wanted, stock=stock
-            )
+            self.ending = "product_low_stock"
+            say(dispatcher, language, self.ending, product=name, variant=wanted, stock=stock)
         else:
-            say(dispatcher, language, "product_in_stock", product=name, variant=wanted)
+            self.ending = "product_in_stock"
+            say(dispatcher, language, self.ending, product=name, variant=wanted)
 
     def _no_product(
         self,
@@ -410,5 +412,6 @@ def _pressed_button(tracker: Tracker) -> bool:
 
 
 def answer_product_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    events = ProductAnswers().run(dispatcher, tracker)
-    return events + after_product_answer(dispatcher, tracker, events)  # sales (#14)
+    answers = ProductAnswers()
+    events = answers.run(dispatcher, tracker)
+    return events + after_product_answer(dispatcher, tracker, events, answers.ending)  # #14

@@ -94,18 +94,20 @@ def reply_key(progress: RefundProgress, on: dt.date) -> str:
 
 def tell_refund(
     dispatcher: CollectingDispatcher, tracker: Tracker, order: Order, language: str
-) -> list[EventType]:
-    """Say where the refund of this verified order stands; hand an overdue one to a colleague."""
+) -> tuple[str, list[EventType]]:
+    """Say where the refund of this verified order stands; hand an overdue one to a colleague.
+    The reply's key (what the act ended with) and the events."""
     on = today()
     progress = refund_progress(order, shop(), on)
     if progress is None:
         say(dispatcher, language, "refund_none", order_number=order.order_number)
-        return []
+        return "refund_none", []
     words = {"order_number": order.order_number, **progress_words(progress, language)}
-    say(dispatcher, language, reply_key(progress, on), **words)
+    key = reply_key(progress, on)
+    say(dispatcher, language, key, **words)
     if not progress.overdue:
-        return []
+        return key, []
     if has_identity(tracker):
-        return hand_off(dispatcher, tracker, "act", apologised=True)
+        return key, hand_off(dispatcher, tracker, "act", apologised=True)
     say(dispatcher, language, "contact_customer_service", contact=shop().contact(language))
-    return []
+    return key, []

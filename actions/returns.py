@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import language_of, reset_act, say, shop, store_session, verified
 from actions.order_replies import items_text
+from actions.sales_moment import at_act_end
 from bot.formatting import date_text
 from bot.store.models import Order
 from bot.store.orders import create_return, find_order, return_deadline
@@ -28,8 +29,9 @@ DAMAGE_WORDS = (
 )
 
 
-def refuse_return(dispatcher: CollectingDispatcher, order: Order, language: str) -> None:
-    """Explain why this order cannot be returned and what the customer can do instead."""
+def refuse_return(dispatcher: CollectingDispatcher, order: Order, language: str) -> str:
+    """Explain why this order cannot be returned and what the customer can do instead; the
+    reply's key."""
     policy = shop()
     number = order.order_number
     existing = [r for r in order.returns if r.status != "rejected"]
@@ -44,9 +46,11 @@ def refuse_return(dispatcher: CollectingDispatcher, order: Order, language: str)
             order_number=number,
             return_code=existing[0].return_code,
         )
-    elif status == "cancelled":
+        return "return_already"
+    if status == "cancelled":
         say(dispatcher, language, "return_refused_cancelled", order_number=number)
-    elif deadline is not None and delivered:
+        return "return_refused_cancelled"
+    if deadline is not None and delivered:
         say(
             dispatcher,
             language,
@@ -56,8 +60,9 @@ def refuse_return(dispatcher: CollectingDispatcher, order: Order, language: str)
             return_days=policy.return_days,
             deadline=date_text(deadline, language),
         )
-    else:
-        say(dispatcher, language, "return_refused_not_delivered", order_number=number)
+        return "return_refused_too_late"
+    say(dispatcher, language, "return_refused_not_delivered", order_number=number)
+    return "return_refused_not_delivered"
 
 
 class ValidateReturnForm(FormValidationAction):
@@ -92,18 +97,18 @@ class ActionCreateReturn(Action):
                 session=session, order=order, reason=reason, return_days=policy.return_days
             )
             if not result.done:
-                refuse_return(dispatcher, order, language)
-                return reset_act()
-            items = items_text(order, language)
-            deadline = return_deadline(order, policy.return_days)
-        say(
-            dispatcher,
-            language,
-            "return_created",
-            return_code=result.code,
-            items=items,
-            deadline=date_text(deadline, language) if deadline else "",
-        )
-        if any(word in reason.lower() for word in DAMAGE_WORDS):
-            say(dispatcher, language, "return_damaged", email=policy.email)
-        return reset_act()
+                ending = refuse_return(dispatcher, order, language)
+            else:
+                ending = "return_created"
+                deadline = return_deadline(order, policy.return_days)
+                say(
+                    dispatcher,
+                    language,
+                    ending,
+                    return_code=result.code,
+                    items=items_text(order, language),
+                    deadline=date_text(deadline, language) if deadline else "",
+                )
+                if any(word in reason.lower() for word in DAMAGE_WORDS):
+                    say(dispatcher, language, "return_damaged", email=policy.email)
+        return [*reset_act(), *at_act_end(dispatcher, tracker, ending)]

@@ -15,7 +15,7 @@ from actions.common import language_of
 from actions.identity import channel_identity
 from bot.store import identities
 from bot.store.handoff_models import SurveyAnswer
-from bot.store.models import utcnow
+from bot.store.models import Order, Return, utcnow
 from bot.suggestions.candidates import Context
 from bot.suggestions.suppression import Signals
 
@@ -27,6 +27,14 @@ SERVED = (
     "action_cancel_order",
     "action_create_return",
     "utter_faq",
+)
+# The acts that end with actions/sales_moment.py's `at_act_end`, which may offer a suggestion:
+# a "ja"/"nee" right after one of them may answer it.
+ACT_ENDS = (
+    "action_perform_order_act",
+    "action_change_delivery",
+    "action_create_return",
+    "action_answer_product",
 )
 # Actions whose reply is unwelcome news: nothing is offered in the same turn.
 BAD_NEWS = ("action_announce_delay", "action_handoff", "action_fallback")
@@ -111,6 +119,21 @@ def _csat(session: Session, tracker: Tracker, since: dt.datetime | None) -> int 
     return session.scalar(query.order_by(SurveyAnswer.id.desc()).limit(1))
 
 
+def _returned(session: Session, tracker: Tracker, since: dt.datetime | None) -> bool:
+    """A return registered in this conversation for an order it verified."""
+    numbers = list(tracker.get_slot("verified_orders") or ())
+    if not numbers or "action_create_return" not in _actions(session_events(tracker)):
+        return False
+    query = (
+        select(Return.id)
+        .join(Order, Order.id == Return.order_id)
+        .where(Order.order_number.in_(numbers))
+    )
+    if since is not None:
+        query = query.where(Return.created_at >= since)
+    return session.scalar(query.limit(1)) is not None
+
+
 def signals_of(session: Session, tracker: Tracker) -> Signals:
     events = session_events(tracker)
     intents, actions = _intents(events), _actions(events)
@@ -122,4 +145,5 @@ def signals_of(session: Session, tracker: Tracker) -> Signals:
         handoff=handoff_status is not None or "action_handoff" in actions,
         csat_score=_csat(session, tracker, session_start(tracker)),
         bad_news=bool(_actions(this_turn(tracker)) & set(BAD_NEWS)),
+        returned=_returned(session, tracker, session_start(tracker)),
     )

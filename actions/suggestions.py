@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session
 
 from actions.common import language_of, say, store_session
 from actions.product_cards import show_products
-from actions.suggestion_context import context_of, served, signals_of, store_customer_id
+from actions.suggestion_context import (
+    ACT_ENDS,
+    context_of,
+    served,
+    signals_of,
+    store_customer_id,
+)
 from bot import texts
 from bot.formatting import money_text
 from bot.store.models import Product, utcnow
@@ -30,7 +36,7 @@ from bot.suggestions.orders import CannotAdd, add_to_order
 from bot.suggestions.stock import subscribe
 
 # The bot's questions a "ja"/"nee" can answer; any other last action makes it stale.
-ASKING = ("action_thank", "action_answer_product", "action_announce_lifecycle_offer")
+ASKING = ("action_thank", "action_announce_lifecycle_offer", *ACT_ENDS)
 
 
 def show_pick(dispatcher: CollectingDispatcher, pick: Pick, language: str) -> None:

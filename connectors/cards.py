@@ -17,7 +17,18 @@ from bot.store import timeline
 
 CARD_TYPE = "product_cards"
 MAX_CARDS = 10
-TEXT_KEYS = ("sku", "name", "brand", "price", "stock_text", "rating_text", "image", "photo", "url")
+TEXT_KEYS = (
+    "sku",
+    "name",
+    "brand",
+    "price",
+    "stock_text",
+    "rating_text",
+    "reason",  # why it is shown: a search's fit, a suggestion's review snippet
+    "image",
+    "photo",
+    "url",
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,7 @@ class Card:
     brand: str = ""
     stock_text: str = ""
     rating_text: str = ""
+    reason: str = ""
     image: str = ""
     photo: str = ""
     url: str = ""

@@ -26,6 +26,7 @@ REASONS = (
     "delay_open",
     "verification_failed",
     "handoff_open",
+    "return_open",
     "low_csat",
     "bad_news",
     "no_thanks",
@@ -43,6 +44,7 @@ class Signals:
     handoff: bool = False
     csat_score: int | None = None
     bad_news: bool = False  # this turn already told the customer something unwelcome
+    returned: bool = False  # a return was registered in this conversation
 
 
 def _open_delay(session: Session, context: Context, customer_id: int | None) -> bool:
@@ -102,6 +104,8 @@ def reason_not_to(
         return "verification_failed", "an order verification failed in this conversation"
     if signals.handoff:
         return "handoff_open", "handed to a colleague in this conversation"
+    if signals.returned:
+        return "return_open", "a return was registered in this conversation"
     if signals.csat_score is not None and signals.csat_score < config.csat_below:
         return "low_csat", f"CSAT {signals.csat_score} just given"
     if signals.bad_news:

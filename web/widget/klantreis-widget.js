@@ -223,7 +223,8 @@
 
   /**
    * Product cards from klantreis_meta / the transcript: {intro, cards: [{sku, name, price,
-   * rating_text, stock_text, in_stock, image, url, buttons}]}. Only strings are kept; they are
+   * rating_text, stock_text, reason, in_stock, image, url, buttons}]}; reason is why it is shown
+   * (a search's fit, a suggestion's review snippet). Only strings are kept; they are
    * shown as text, and links and pictures only as http(s) URLs (see renderCards).
    */
   function normalizeCards(data) {
@@ -233,7 +234,7 @@
       var c = data.cards[i];
       if (!c || typeof c !== "object" || typeof c.name !== "string" || !c.name) continue;
       var card = { buttons: normalizeButtons(c.buttons), inStock: c.in_stock !== false };
-      ["sku", "name", "price", "rating_text", "stock_text", "image", "url"].forEach(function (key) {
+      ["sku", "name", "price", "rating_text", "stock_text", "reason", "image", "url"].forEach(function (key) {
         card[key] = typeof c[key] === "string" ? c[key] : "";
       });
       cards.push(card);
@@ -1103,7 +1104,8 @@
       var facts = [
         ["kr-card-price", card.price],
         ["kr-card-rating", card.rating_text],
-        ["kr-card-stock" + (card.inStock ? "" : " kr-card-stock--out"), card.stock_text]
+        ["kr-card-stock" + (card.inStock ? "" : " kr-card-stock--out"), card.stock_text],
+        ["kr-card-reason", card.reason]
       ];
       facts.forEach(function (fact) {
         if (!fact[1]) return;
