@@ -27,6 +27,7 @@ from actions.product_compare import answer_compare, names_partner
 from actions.product_context import Pointer, asked_before, pick, pointer, points_back, results
 from actions.product_reviews import answer_reviews
 from actions.product_search import need_names_the_product, relative_reply, search_reply
+from actions.search_replies import not_sold_but_for
 from bot import texts
 from bot.catalogue.sizes import matches_size
 from bot.formatting import join_words, money_text, rating_text, spec_text
@@ -151,6 +152,10 @@ class ProductAnswers:
                 )
                 return [*events, SlotSet("product_results", [p.sku for p in options])]
             named = products_by_sku(session=session, skus=[g[0] for g in groups])
+            if len(named) == 1 and not point.aspects:  # 'een kajak' named the kajakpeddel
+                unsold = not_sold_but_for(dispatcher, tracker, session, language, named[0])
+                if unsold is not None:
+                    return [*events, *unsold]
             context = products_by_sku(session=session, skus=[tracker.get_slot("product") or ""])
             shown = products_by_sku(session=session, skus=results(tracker))
             picked = None if named or point.asks_range or not point.sort else pick(shown, point)

@@ -18,9 +18,10 @@ from actions.product_cards import show_products
 from bot import texts
 from bot.catalogue.conditions import flag_phrase, number_phrase, parse_wanted, text_phrase
 from bot.catalogue.search import Match, SearchResult, Wanted
-from bot.catalogue.unsold import categories, unsold_thing
+from bot.catalogue.unsold import categories, unsold_thing, what_it_is_for
 from bot.catalogue.vocabulary import category_name
 from bot.formatting import join_words
+from bot.store.models import Product
 
 
 def show_matches(
@@ -142,17 +143,49 @@ def advise_on(
     return []
 
 
+# Facts that name what the shopper wants: with one of these it is not a thing we don't sell.
+NAMING_FACTS = frozenset({"product", "category", "brand"})
+
+
 def not_sold(
     dispatcher: CollectingDispatcher, tracker: Tracker, session: Session, language: str
 ) -> list[EventType] | None:
-    """'Fietsen verkopen we niet': only for a question the recogniser found nothing in."""
+    """'Fietsen verkopen we niet': only for a question that names no product, category or brand
+    the recogniser knows. Its other facts ('hebben jullie' as a stock question, 'waterdichte')
+    are words around the thing, not the thing."""
     recognised = tracker.latest_message.get("catalogue") or []
     text = str(tracker.latest_message.get("text") or "")
-    if recognised or text.startswith("/"):
+    if text.startswith("/") or any(f.get("entity") in NAMING_FACTS for f in recognised):
         return None
-    thing = unsold_thing(session=session, text=text, language=language)
-    if thing is None:
+    placed = [
+        text[int(f["start"]) : int(f["end"])]
+        for f in recognised
+        if isinstance(f.get("start"), int) and isinstance(f.get("end"), int)
+    ]
+    known_words = [w for phrase in placed for w in phrase.lower().split()]
+    thing = unsold_thing(session=session, text=text, language=language, known_words=known_words)
+    return None if thing is None else say_not_sold(dispatcher, session, thing, language)
+
+
+def not_sold_but_for(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    session: Session,
+    language: str,
+    product: Product,
+) -> list[EventType] | None:
+    """'Kan ik een kajak kopen?' named the kayak paddle by what it is for: say we don't sell
+    kayaks rather than describe the paddle."""
+    text = str(tracker.latest_message.get("text") or "")
+    if text.startswith("/"):
         return None
+    thing = what_it_is_for(session=session, text=text, language=language, product=product)
+    return None if thing is None else say_not_sold(dispatcher, session, thing, language)
+
+
+def say_not_sold(
+    dispatcher: CollectingDispatcher, session: Session, thing: str, language: str
+) -> list[EventType]:
     names = [category_name(key, language) for key in categories(session)]
     say(
         dispatcher,
