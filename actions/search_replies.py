@@ -13,12 +13,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.common import say
+from actions.common import say, store_session
 from actions.product_cards import show_products
 from bot import texts
 from bot.catalogue.conditions import flag_phrase, number_phrase, parse_wanted, text_phrase
 from bot.catalogue.search import Match, SearchResult, Wanted
-from bot.catalogue.unsold import categories, unsold_thing, what_it_is_for
+from bot.catalogue.unsold import asked_thing, categories, unsold_thing, what_it_is_for
 from bot.catalogue.vocabulary import category_name
 from bot.formatting import join_words
 from bot.store.models import Product
@@ -186,12 +186,27 @@ def not_sold_but_for(
 def say_not_sold(
     dispatcher: CollectingDispatcher, session: Session, thing: str, language: str
 ) -> list[EventType]:
+    dispatcher.utter_message(**not_sold_message(session, thing, language))
+    return []
+
+
+def not_sold_message(session: Session, thing: str, language: str) -> dict[str, Any]:
+    """'Fietsen verkopen we niet, sorry. Bij Trek & Peddel vind je …' with what we do sell."""
     names = [category_name(key, language) for key in categories(session)]
-    say(
-        dispatcher,
-        language,
+    return texts.render(
         "search_not_sold",
+        language,
         thing=capital(thing) if language == "nl" else thing,
         categories=join_words(names, language),
     )
-    return []
+
+
+def out_of_scope_not_sold(text: str, language: str) -> dict[str, Any] | None:
+    """'Do you sell pizza?' sounds off-topic to the intent classifier, but it asks about our
+    range: the honest 'we don't sell that' rather than 'I can't help with that'. None when the
+    message asks for no thing, or for one we sell."""
+    if text.startswith("/") or asked_thing(text, language) is None:
+        return None
+    with store_session() as session:
+        thing = unsold_thing(session=session, text=text, language=language)
+        return None if thing is None else not_sold_message(session, thing, language)
