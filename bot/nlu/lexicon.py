@@ -203,6 +203,14 @@ SORT_WORDS: dict[str, tuple[str, ...]] = {
         "lightest",
         "the lightest",
         "lightest one",
+        # 'een hele lichte regenjas': light is what they want, so the lightest first
+        "lichte",
+        "heel licht",
+        "erg licht",
+        "lightweight",
+        "really light",
+        "very light",
+        "super light",
     ),
 }
 

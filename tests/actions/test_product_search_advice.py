@@ -106,3 +106,21 @@ def test_a_named_product_is_still_answered(store: str) -> None:
     dispatcher = CollectingDispatcher()
     ask(dispatcher, text, at(text, "Trailblazer GTX", "product", "TP-TRL-001"), language="en")
     assert "Trailblazer GTX" in texts(dispatcher)[0]
+
+
+def test_something_to_keep_things_dry_on_the_water(store: str) -> None:
+    """keep_dry is for the water: the SUP named is where, the dry bag is what."""
+    text = "iets om mijn telefoon droog te houden tijdens het suppen"
+    dispatcher = CollectingDispatcher()
+    ask(dispatcher, text, at(text, "suppen", "category", "sup_boards"))
+    assert skus(dispatcher)[0] == "TP-ACC-003"
+    english = CollectingDispatcher()
+    ask(english, "how do I keep my phone dry when paddling?", language="en")
+    assert skus(english)[0] == "TP-ACC-003"
+
+
+def test_a_rain_jacket_that_keeps_you_dry_is_still_a_rain_jacket(store: str) -> None:
+    text = "a rain jacket that keeps me dry"
+    dispatcher = CollectingDispatcher()
+    ask(dispatcher, text, at(text, "rain jacket", "category", "rain_jackets"), language="en")
+    assert texts(dispatcher)[0].startswith("I have 4 rain gear for you.")  # narrows first
