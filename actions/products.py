@@ -24,8 +24,16 @@ from actions.common import (
 )
 from actions.product_cards import show_products
 from actions.product_compare import answer_compare, names_partner
-from actions.product_context import Pointer, asked_before, pick, pointer, points_back, results
-from actions.product_reviews import answer_reviews
+from actions.product_context import (
+    Pointer,
+    asked_before,
+    pick,
+    pointer,
+    points_back,
+    results,
+    with_placed,
+)
+from actions.product_reviews import answer_fit, answer_reviews
 from actions.product_search import need_names_the_product, relative_reply, search_reply
 from actions.search_replies import not_sold_but_for
 from bot import texts
@@ -162,6 +170,7 @@ class ProductAnswers:
             if picked is not None:  # "welke is de goedkoopste?" of the list shown
                 named = [picked]
             elif point.weighs or len(named) >= 2 or names_partner(tracker, named):
+                named = with_placed(named, shown, point)  # 'de eerste en de Ridge 5'
                 return [*events, *answer_compare(dispatcher, tracker, named, context, shown)]
             if point.relative and len(named) <= 1:  # "iets goedkopers (dan de Aero 3)?"
                 base = next(iter(named or context), None)
@@ -265,6 +274,9 @@ class ProductAnswers:
             )
         elif aspect == "reviews":
             answer_reviews(dispatcher, product=product, language=language)
+        elif aspect == "fit":
+            variants = variants_text(list(product.variants), language)
+            answer_fit(dispatcher, product=product, language=language, variants=variants)
         elif aspect == "colours":
             self._colours(dispatcher, product, language)
         else:
