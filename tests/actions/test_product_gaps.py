@@ -41,9 +41,7 @@ def test_an_attribute_of_a_place_in_the_list_is_not_a_new_search(
     assert slot(events, "product") == "TP-RUN-003"
 
 
-def test_how_it_fits_comes_from_the_reviews(
-    store: str, dispatcher: CollectingDispatcher
-) -> None:
+def test_how_it_fits_comes_from_the_reviews(store: str, dispatcher: CollectingDispatcher) -> None:
     ask(dispatcher, "valt hij smal?", entity("product_aspect", "fit"), product="TP-RUN-001")
     (answer,) = texts(dispatcher)
     assert answer.startswith("Over hoe Veloce Aero 3 valt, zeggen klanten:")
