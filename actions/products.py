@@ -35,7 +35,7 @@ from actions.product_context import (
 )
 from actions.product_reviews import answer_fit, answer_reviews
 from actions.product_search import need_names_the_product, relative_reply, search_reply
-from actions.search_replies import not_sold_but_for
+from actions.search_replies import not_sold_but_for, say_yes_or_no
 from bot import texts
 from bot.catalogue.sizes import matches_size
 from bot.formatting import join_words, money_text, rating_text, spec_text
@@ -195,6 +195,8 @@ class ProductAnswers:
                     return [*events, *found]
                 return [*events, *self._no_product(dispatcher, tracker, session, language, shown)]
             size = sizes[0] if sizes else None
+            if point.aspect in (None, "specs") and not (sizes or colours):
+                say_yes_or_no(dispatcher, tracker, product, language)  # 'is hij waterdicht?'
             if point.aspect == "sizes" and not size and _pressed_button(tracker):
                 size = tracker.get_slot("shopper_size")  # the card's "In mijn maat?"
             self._answer(

@@ -13,10 +13,17 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.common import say, store_session
+from actions.common import latest_entities, say, store_session
 from actions.product_cards import show_products
 from bot import texts
-from bot.catalogue.conditions import flag_phrase, number_phrase, parse_wanted, text_phrase
+from bot.catalogue.advice import shop_search_rules
+from bot.catalogue.conditions import (
+    attribute_check,
+    flag_phrase,
+    number_phrase,
+    parse_wanted,
+    text_phrase,
+)
 from bot.catalogue.search import Match, SearchResult, Wanted
 from bot.catalogue.unsold import asked_thing, categories, unsold_thing, what_it_is_for
 from bot.catalogue.vocabulary import category_name
@@ -210,3 +217,24 @@ def out_of_scope_not_sold(text: str, language: str) -> dict[str, Any] | None:
     with store_session() as session:
         thing = unsold_thing(session=session, text=text, language=language)
         return None if thing is None else not_sold_message(session, thing, language)
+
+
+def say_yes_or_no(
+    dispatcher: CollectingDispatcher, tracker: Tracker, product: Product, language: str
+) -> None:
+    """'Is de Mudguard waterdicht?': 'Nee: niet waterdicht.' before the product's specs, from
+    the attributes the message asks about; nothing when it asks about none."""
+    asked = [str(f["value"]) for f in latest_entities(tracker, "attribute")]
+    fits = shop_search_rules().also_fits
+    checks = []
+    for fact in asked:
+        key, _, value = fact.partition("=")
+        if key and value:
+            checks.append(attribute_check(product, key, value, language, fits.get(key)))
+    if not checks:
+        return
+    met = all(c.met for c in checks)
+    facts = [c.reason if c.met else c.miss for c in checks if (c.reason if c.met else c.miss)]
+    if facts:
+        key = "search_answer_yes" if met else "search_answer_no"
+        say(dispatcher, language, key, facts=", ".join(str(f) for f in facts))

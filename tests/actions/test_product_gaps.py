@@ -37,7 +37,8 @@ def test_an_attribute_of_a_place_in_the_list_is_not_a_new_search(
         entity("product_aspect", "specs"),
         product_results=SHOWN,
     )
-    assert texts(dispatcher)[0].startswith("Noorderlicht Stride 2:")
+    assert texts(dispatcher)[0] == "Ja: drop 10 mm."
+    assert texts(dispatcher)[1].startswith("Noorderlicht Stride 2:")
     assert slot(events, "product") == "TP-RUN-003"
 
 
@@ -57,3 +58,35 @@ def test_no_review_says_how_it_fits(store: str, dispatcher: CollectingDispatcher
         product="TP-TNT-001",
     )
     assert texts(dispatcher)[0].startswith("The reviews don't say yet how Wadden Duo 2 tent fits.")
+
+
+def test_a_yes_or_no_question_about_a_named_product_gets_yes_or_no(
+    store: str, dispatcher: CollectingDispatcher
+) -> None:
+    """Named while another product is in context: about the one named, not a search."""
+    events = ask(
+        dispatcher,
+        "heeft de mudguard een waterdicht membraan?",
+        entity("product", "TP-TRL-003"),
+        entity("attribute", "waterproof=true"),
+        entity("product_aspect", "specs"),
+        product="TP-RUN-001",
+    )
+    answer, specs = texts(dispatcher)
+    assert answer == "Nee: niet waterdicht."
+    assert specs.startswith("Bergpas Mudguard:")
+    assert slot(events, "product") == "TP-TRL-003" and slot(events, "product_results") == "unset"
+
+
+def test_yes_when_a_unisex_product_is_asked_for_women(
+    store: str, dispatcher: CollectingDispatcher
+) -> None:
+    ask(
+        dispatcher,
+        "would the ridge 5 suit women?",
+        entity("product", "TP-TRL-002"),
+        entity("attribute", "gender=women"),
+        language="en",
+    )
+    assert texts(dispatcher)[0].startswith("Yes: ")
+    assert texts(dispatcher)[1].startswith("Bergpas Ridge 5 costs")
