@@ -4,6 +4,7 @@ its buttons, advice for a need and "we don't sell that" (decided in actions/prod
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -208,11 +209,19 @@ def not_sold_message(session: Session, thing: str, language: str) -> dict[str, A
     )
 
 
+# Off-topic to the classifier, the thing counts only when buying is said outright: "heb je zin
+# in een biertje?" or "kan ik hier pinnen?" ask for nothing to sell.
+BUYING = re.compile(
+    r"(?<!\w)(verko(?:op|pen)|kopen|bestellen|sell|buy|order|stock|carry|got any|have any)(?!\w)",
+    re.IGNORECASE,
+)
+
+
 def out_of_scope_not_sold(text: str, language: str) -> dict[str, Any] | None:
     """'Do you sell pizza?' sounds off-topic to the intent classifier, but it asks about our
     range: the honest 'we don't sell that' rather than 'I can't help with that'. None when the
     message asks for no thing, or for one we sell."""
-    if text.startswith("/") or asked_thing(text, language) is None:
+    if text.startswith("/") or not BUYING.search(text) or asked_thing(text, language) is None:
         return None
     with store_session() as session:
         thing = unsold_thing(session=session, text=text, language=language)

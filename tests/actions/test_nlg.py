@@ -48,5 +48,7 @@ def test_off_topic_to_the_classifier_but_a_thing_we_do_not_sell(store: str) -> N
     assert message["text"].startswith("Stofzuigers verkopen we niet")
     message, _ = response_for(asked("wat is de beste pizzeria in Utrecht?", "nl"))
     assert message == render("utter_out_of_scope", "nl")  # asks for no thing to buy
+    for chat in ("heb je zin in een biertje?", "kan ik hier pinnen?"):  # nothing to buy
+        assert response_for(asked(chat, "nl"))[0] == render("utter_out_of_scope", "nl")
     message, _ = response_for(asked("do you sell tents?", "en"))
     assert message == render("utter_out_of_scope", "en")  # ours: never "we don't sell"
