@@ -234,6 +234,8 @@ def say_yes_or_no(
     """'Is de Mudguard waterdicht?': 'Nee: niet waterdicht.' before the product's specs, from
     the attributes the message asks about; nothing when it asks about none."""
     asked = [str(f["value"]) for f in latest_entities(tracker, "attribute")]
+    if not asked:
+        return
     fits = shop_search_rules().also_fits
     checks = []
     for fact in asked:
