@@ -14,9 +14,11 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.texts import catalogue, render
+from actions.search_replies import out_of_scope_not_sold
+from bot.texts import catalogue, render, supported
 
 ROUTE = "/nlg"
+OUT_OF_SCOPE = "utter_out_of_scope"
 
 
 def response_for(body: object) -> tuple[dict[str, Any], int]:
@@ -29,6 +31,12 @@ def response_for(body: object) -> tuple[dict[str, Any], int]:
     tracker = body.get("tracker")
     slots = tracker.get("slots") if isinstance(tracker, dict) else None
     language = slots.get("language") if isinstance(slots, dict) else None
+    if name == OUT_OF_SCOPE and isinstance(tracker, dict):
+        latest = tracker.get("latest_message") or {}
+        text = str(latest.get("text") or "") if isinstance(latest, dict) else ""
+        unsold = out_of_scope_not_sold(text, supported(language))
+        if unsold is not None:  # 'do you sell pizza?' asks about our range
+            return unsold, 200
     return render(name, language), 200
 
 

@@ -52,7 +52,7 @@ class Pointer:
     reference: str | None  # first / second / third / last, or cheaper / better / lighter
     refers: bool  # points back at all: "die", "it", "the first one", "iets goedkopers"
     sort: str | None  # cheapest / best / lightest
-    aspects: tuple[str, ...]  # price, stock, sizes, specs, compare, reviews, colours
+    aspects: tuple[str, ...]  # price, stock, sizes, fit, specs, compare, reviews, colours
     asks_range: bool  # names a category, brand, attribute, price or rating
     again: bool = False  # "en de Aero 3?": the question before, about another product
     which: bool = False  # "welke is lichter?": weigh the products in play, don't look further
@@ -73,7 +73,7 @@ class Pointer:
     @property
     def aspect(self) -> str | None:
         """The one thing asked; a comparison or reviews outweigh the words around them."""
-        for wanted in ("compare", "reviews", "colours"):
+        for wanted in ("compare", "reviews", "fit", "colours"):
             if wanted in self.aspects:
                 return wanted
         return self.aspects[0] if self.aspects else None
@@ -95,14 +95,19 @@ def pointer(tracker: Tracker) -> Pointer:
     if latest_values(tracker, "colour"):  # "heb je hem in het zwart?": a colour, not "which"
         extra = [a for a in extra if a != "colours"]
     aspects = list(dict.fromkeys([*extra, *aspects]))
+    reference = next((r for r in references if r != "it"), None)
+    # 'waterdicht?' with a product in context is about that product, not a new search; so is
+    # 'is de tweede waterdicht?' about the list shown
+    about_one = bool(tracker.get_slot("product")) or (
+        reference in PLACES and bool(results(tracker))
+    )
     return Pointer(
-        reference=next((r for r in references if r != "it"), None),
+        reference=reference,
         refers=bool(references),
         sort=sorts[0] if sorts else None,
         aspects=tuple(aspects),
-        # 'waterdicht?' with a product in context is about that product, not a new search
         asks_range=any(latest_values(tracker, name) for name in RANGE_FACTS)
-        or bool(latest_values(tracker, "attribute") and not tracker.get_slot("product")),
+        or bool(latest_values(tracker, "attribute") and not about_one),
         again=spoken and bool(_said(text, "again", language)),
         which=spoken and bool(_said(text, "which", language)),
     )
@@ -164,3 +169,14 @@ def points_back(tracker: Tracker) -> bool:
     if tracker.get_slot("product") and (point.aspects or point.relative) and not point.asks_range:
         return True
     return bool(results(tracker)) and (point.place is not None or point.sort is not None)
+
+
+def with_placed(named: list[Product], shown: Sequence[Product], point: Pointer) -> list[Product]:
+    """'Het verschil tussen de eerste en de Ridge 5': the product a place points at in the list
+    shown, before the one named; the named alone when there is no such place."""
+    if len(named) != 1 or point.place is None:
+        return named
+    placed = pick(shown, point)
+    if placed is None or placed.sku == named[0].sku:
+        return named
+    return [placed, *named]

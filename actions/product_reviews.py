@@ -7,15 +7,20 @@ the most critical, each cut to its first sentence.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import say
 from bot import texts
 from bot.formatting import rating_text
+from bot.settings import PROJECT_ROOT
 from bot.store.models import Product, Review
 
 SNIPPET_CHARS = 140
+MAX_FIT_SNIPPETS = 2
+WORDS_FILE = PROJECT_ROOT / "data" / "followup_words.yml"
 SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
@@ -66,3 +71,41 @@ def snippet(text: str) -> str:
         return first
     cut = first[:SNIPPET_CHARS].rsplit(" ", 1)[0]
     return f"{cut}…"
+
+
+def answer_fit(
+    dispatcher: CollectingDispatcher, *, product: Product, language: str, variants: str
+) -> None:
+    """'Valt ie klein?': the sentences of reviews in the shopper's language that say how it
+    fits ('hij valt iets smal, ik heb een halve maat groter genomen'); else that the reviews
+    don't say, and the sizes it comes in."""
+    name = product.name(language)
+    found = [
+        (sentence, review)
+        for review in sorted(product.reviews, key=lambda r: r.id)
+        if review.language == language
+        for sentence in SENTENCE_END.split(review.text.strip())
+        if _about_fit(sentence, language)
+    ][:MAX_FIT_SNIPPETS]
+    if not found:
+        say(dispatcher, language, "product_fit_unknown", product=name, variants=variants)
+        return
+    intro = texts.text("product_fit", language, product=name)
+    lines = [f'• "{snippet(sentence)}" ({review.author})' for sentence, review in found]
+    dispatcher.utter_message(text="\n".join([intro, *lines]))
+
+
+def _about_fit(sentence: str, language: str) -> bool:
+    lowered = " " + re.sub(r"[^\w]+", " ", sentence.lower()) + " "
+    return any(f" {word} " in lowered for word in fit_words(language))
+
+
+@lru_cache(maxsize=1)
+def _fit_words() -> dict[str, list[str]]:
+    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    return dict((data.get("fit_reviews") or {}).get("fit") or {})
+
+
+def fit_words(language: str) -> list[str]:
+    """The words of data/followup_words.yml (fit_reviews) that say how something fits."""
+    return list(_fit_words().get(language, []))

@@ -28,7 +28,7 @@ from actions.common import latest_entities, latest_values, say
 from actions.search_replies import advise_on, ask_narrowing, not_sold, show_matches
 from bot import texts
 from bot.catalogue import vocabulary
-from bot.catalogue.advice import Advice, AdviceError, shop_advice
+from bot.catalogue.advice import Advice, AdviceError, season_in, shop_advice
 from bot.catalogue.conditions import money_text
 from bot.catalogue.search import SORTS, WEIGHT_KEY, Match, SearchResult, Wanted, search
 from bot.catalogue.vocabulary import amount_text, category_name, number_text
@@ -83,23 +83,33 @@ def search_reply(
 ) -> list[EventType] | None:
     """Answer a product question that names no product by search, advice or "we don't sell
     that"; None when the message is none of these (the caller answers as before)."""
-    if POINTING & set(latest_values(tracker, "reference")):
-        return None
+    in_play = tracker.get_slot("product") or tracker.get_slot("product_results")
+    if in_play and POINTING & set(latest_values(tracker, "reference")):
+        return None  # 'het' in 'in het bos' points at nothing when nothing was shown
     vocabulary.refresh(session=session)
     text = str(tracker.latest_message.get("text") or "")
     categories_said = latest_values(tracker, "category")
     know_how = advice()
-    rule = None
+    found = None
     if know_how and not text.startswith("/"):
-        rule = know_how.need_in(text, language, categories_said[0] if categories_said else None)
+        found = know_how.need_at(text, language, categories_said[0] if categories_said else None)
     rules = know_how.search_rules if know_how else None
-    if rule is not None:
-        need = rule.for_day(today())
+    if found is not None:
+        rule, start, end = found
+        need = rule.for_day(today(), season_in(text, language))
         base = dict(need.wanted)
-        if categories_said and base.get("category") not in (None, categories_said[0]):
+        # the facts in the need's own words are the need ('hoe houd ik mijn regenjas
+        # waterdicht': care, not a rain jacket; 'gezin met kinderen': a tent for four)
+        outside = (start, end)
+        said = latest_facts(tracker, "category", outside)
+        if said and base.get("category") not in (None, said[0]):
             # 'sokken voor een beginnende hardloper': the rule's attributes are for its category
             base.pop("attributes", None)
-        wanted = wanted_from(tracker, base=base)
+        wanted = wanted_from(tracker, base=base, outside=outside)
+        if rule.own_category:  # 'my rain jacket' is what the care is for
+            wanted = replace(
+                wanted, category=base.get("category"), attributes=base.get("attributes") or {}
+            )
         result = search(session=session, wanted=wanted, language=language, limit=LIMIT, rules=rules)
         return advise_on(dispatcher, result, need.reason[language], wanted, language)
     relative = next((r for r in RELATIVE if r in latest_values(tracker, "reference")), None)
@@ -108,8 +118,13 @@ def search_reply(
         return relative_reply(
             dispatcher, tracker, session=session, language=language, kind=relative, context=context
         )
+    if not categories_said and not latest_values(tracker, "brand"):
+        # 'hebben jullie waterdichte laptoptassen?': a thing we don't sell, whatever its words
+        unsold = not_sold(dispatcher, tracker, session, language)
+        if unsold is not None:
+            return unsold
     if not _is_search(tracker):
-        return not_sold(dispatcher, tracker, session, language)
+        return None
     base = {}
     if not categories_said and tracker.get_slot("product"):
         context = _context_product(tracker, session)
@@ -136,31 +151,51 @@ def _is_search(tracker: Tracker) -> bool:
     return bool(said["attribute"]) and not tracker.get_slot("product")
 
 
-def wanted_from(tracker: Tracker, *, base: Mapping[str, Any] | None = None) -> Wanted:
-    """The message's facts over `base` (an advice rule's search, the product in context)."""
+def latest_facts(tracker: Tracker, fact: str, outside: tuple[int, int] | None = None) -> list[str]:
+    """The message's values of `fact`, leaving out those found within `outside` (start, end)."""
+    if outside is None:
+        return latest_values(tracker, fact)
+    start, end = outside
+    return list(
+        dict.fromkeys(
+            str(e["value"])
+            for e in latest_entities(tracker, fact)
+            if not (int(e.get("start", -1)) >= start and int(e.get("end", -1)) <= end)
+        )
+    )
+
+
+def wanted_from(
+    tracker: Tracker,
+    *,
+    base: Mapping[str, Any] | None = None,
+    outside: tuple[int, int] | None = None,
+) -> Wanted:
+    """The message's facts over `base` (an advice rule's search, the product in context);
+    facts within `outside` (the words of a need) are left to the need."""
     base = base or {}
     attributes = dict(base.get("attributes") or {})
-    for fact in latest_values(tracker, "attribute"):
+
+    def first(fact: str) -> str | None:
+        values = latest_facts(tracker, fact, outside)
+        return values[0] if values else None
+
+    for fact in latest_facts(tracker, "attribute", outside):
         found = ATTRIBUTE_FACT.match(fact)
         if found:
             key, operator, value = found.groups()
             attributes[key] = value if operator == "=" else operator + value
-    sorts = [s for s in latest_values(tracker, "sort") if s in SORTS]
+    sorts = [s for s in latest_facts(tracker, "sort", outside) if s in SORTS]
     return Wanted(
-        category=_first(tracker, "category") or base.get("category"),
+        category=first("category") or base.get("category"),
         attributes=attributes,
-        size=_first(tracker, "size") or base.get("size"),
-        price_min_cents=_cents(_first(tracker, "price_min")) or base.get("price_min"),
-        price_max_cents=_cents(_first(tracker, "price_max")) or base.get("price_max"),
-        brand=_first(tracker, "brand") or base.get("brand"),
-        rating_min=_decimal(_first(tracker, "rating_min")) or _decimal(base.get("rating_min")),
+        size=first("size") or base.get("size"),
+        price_min_cents=_cents(first("price_min")) or base.get("price_min"),
+        price_max_cents=_cents(first("price_max")) or base.get("price_max"),
+        brand=first("brand") or base.get("brand"),
+        rating_min=_decimal(first("rating_min")) or _decimal(base.get("rating_min")),
         sort=sorts[0] if sorts else base.get("sort"),
     )
-
-
-def _first(tracker: Tracker, fact: str) -> str | None:
-    values = latest_values(tracker, fact)
-    return values[0] if values else None
 
 
 def _cents(value: str | None) -> int | None:

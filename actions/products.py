@@ -24,9 +24,18 @@ from actions.common import (
 )
 from actions.product_cards import show_products
 from actions.product_compare import answer_compare, names_partner
-from actions.product_context import Pointer, asked_before, pick, pointer, points_back, results
-from actions.product_reviews import answer_reviews
+from actions.product_context import (
+    Pointer,
+    asked_before,
+    pick,
+    pointer,
+    points_back,
+    results,
+    with_placed,
+)
+from actions.product_reviews import answer_fit, answer_reviews
 from actions.product_search import need_names_the_product, relative_reply, search_reply
+from actions.search_replies import not_sold_but_for, say_yes_or_no
 from bot import texts
 from bot.catalogue.sizes import matches_size
 from bot.formatting import join_words, money_text, rating_text, spec_text
@@ -153,12 +162,17 @@ class ProductAnswers:
                 )
                 return [*events, SlotSet("product_results", [p.sku for p in options])]
             named = products_by_sku(session=session, skus=[g[0] for g in groups])
+            if len(named) == 1 and not point.aspects:  # 'een kajak' named the kajakpeddel
+                unsold = not_sold_but_for(dispatcher, tracker, session, language, named[0])
+                if unsold is not None:
+                    return [*events, *unsold]
             context = products_by_sku(session=session, skus=[tracker.get_slot("product") or ""])
             shown = products_by_sku(session=session, skus=results(tracker))
             picked = None if named or point.asks_range or not point.sort else pick(shown, point)
             if picked is not None:  # "welke is de goedkoopste?" of the list shown
                 named = [picked]
             elif point.weighs or len(named) >= 2 or names_partner(tracker, named):
+                named = with_placed(named, shown, point)  # 'de eerste en de Ridge 5'
                 return [*events, *answer_compare(dispatcher, tracker, named, context, shown)]
             if point.relative and len(named) <= 1:  # "iets goedkopers (dan de Aero 3)?"
                 base = next(iter(named or context), None)
@@ -183,6 +197,8 @@ class ProductAnswers:
                     return [*events, *found]
                 return [*events, *self._no_product(dispatcher, tracker, session, language, shown)]
             size = sizes[0] if sizes else None
+            if point.aspect in (None, "specs") and not (sizes or colours):
+                say_yes_or_no(dispatcher, tracker, product, language)  # 'is hij waterdicht?'
             if point.aspect == "sizes" and not size and _pressed_button(tracker):
                 size = tracker.get_slot("shopper_size")  # the card's "In mijn maat?"
             self._answer(
@@ -262,6 +278,9 @@ class ProductAnswers:
             )
         elif aspect == "reviews":
             answer_reviews(dispatcher, product=product, language=language)
+        elif aspect == "fit":
+            variants = variants_text(list(product.variants), language)
+            answer_fit(dispatcher, product=product, language=language, variants=variants)
         elif aspect == "colours":
             self._colours(dispatcher, product, language)
         else:

@@ -4,6 +4,7 @@ its buttons, advice for a need and "we don't sell that" (decided in actions/prod
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -13,14 +14,22 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.common import say
+from actions.common import latest_entities, say, store_session
 from actions.product_cards import show_products
 from bot import texts
-from bot.catalogue.conditions import flag_phrase, number_phrase, parse_wanted, text_phrase
+from bot.catalogue.advice import shop_search_rules
+from bot.catalogue.conditions import (
+    attribute_check,
+    flag_phrase,
+    number_phrase,
+    parse_wanted,
+    text_phrase,
+)
 from bot.catalogue.search import Match, SearchResult, Wanted
-from bot.catalogue.unsold import categories, unsold_thing
+from bot.catalogue.unsold import asked_thing, categories, unsold_thing, what_it_is_for
 from bot.catalogue.vocabulary import category_name
 from bot.formatting import join_words
+from bot.store.models import Product
 
 
 def show_matches(
@@ -142,23 +151,101 @@ def advise_on(
     return []
 
 
+# Facts that name what the shopper wants: with one of these it is not a thing we don't sell.
+NAMING_FACTS = frozenset({"product", "category", "brand"})
+
+
 def not_sold(
     dispatcher: CollectingDispatcher, tracker: Tracker, session: Session, language: str
 ) -> list[EventType] | None:
-    """'Fietsen verkopen we niet': only for a question the recogniser found nothing in."""
+    """'Fietsen verkopen we niet': only for a question that names no product, category or brand
+    the recogniser knows. Its other facts ('hebben jullie' as a stock question, 'waterdichte')
+    are words around the thing, not the thing."""
     recognised = tracker.latest_message.get("catalogue") or []
     text = str(tracker.latest_message.get("text") or "")
-    if recognised or text.startswith("/"):
+    if text.startswith("/") or any(f.get("entity") in NAMING_FACTS for f in recognised):
         return None
-    thing = unsold_thing(session=session, text=text, language=language)
-    if thing is None:
+    placed = [
+        text[int(f["start"]) : int(f["end"])]
+        for f in recognised
+        if isinstance(f.get("start"), int) and isinstance(f.get("end"), int)
+    ]
+    known_words = [w for phrase in placed for w in phrase.lower().split()]
+    thing = unsold_thing(session=session, text=text, language=language, known_words=known_words)
+    return None if thing is None else say_not_sold(dispatcher, session, thing, language)
+
+
+def not_sold_but_for(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    session: Session,
+    language: str,
+    product: Product,
+) -> list[EventType] | None:
+    """'Kan ik een kajak kopen?' named the kayak paddle by what it is for: say we don't sell
+    kayaks rather than describe the paddle."""
+    text = str(tracker.latest_message.get("text") or "")
+    if text.startswith("/"):
         return None
+    thing = what_it_is_for(session=session, text=text, language=language, product=product)
+    return None if thing is None else say_not_sold(dispatcher, session, thing, language)
+
+
+def say_not_sold(
+    dispatcher: CollectingDispatcher, session: Session, thing: str, language: str
+) -> list[EventType]:
+    dispatcher.utter_message(**not_sold_message(session, thing, language))
+    return []
+
+
+def not_sold_message(session: Session, thing: str, language: str) -> dict[str, Any]:
+    """'Fietsen verkopen we niet, sorry. Bij Trek & Peddel vind je …' with what we do sell."""
     names = [category_name(key, language) for key in categories(session)]
-    say(
-        dispatcher,
-        language,
+    return texts.render(
         "search_not_sold",
+        language,
         thing=capital(thing) if language == "nl" else thing,
         categories=join_words(names, language),
     )
-    return []
+
+
+# Off-topic to the classifier, the thing counts only when buying is said outright: "heb je zin
+# in een biertje?" or "kan ik hier pinnen?" ask for nothing to sell.
+BUYING = re.compile(
+    r"(?<!\w)(verko(?:op|pen)|kopen|bestellen|sell|buy|order|stock|carry|got any|have any)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def out_of_scope_not_sold(text: str, language: str) -> dict[str, Any] | None:
+    """'Do you sell pizza?' sounds off-topic to the intent classifier, but it asks about our
+    range: the honest 'we don't sell that' rather than 'I can't help with that'. None when the
+    message asks for no thing, or for one we sell."""
+    if text.startswith("/") or not BUYING.search(text) or asked_thing(text, language) is None:
+        return None
+    with store_session() as session:
+        thing = unsold_thing(session=session, text=text, language=language)
+        return None if thing is None else not_sold_message(session, thing, language)
+
+
+def say_yes_or_no(
+    dispatcher: CollectingDispatcher, tracker: Tracker, product: Product, language: str
+) -> None:
+    """'Is de Mudguard waterdicht?': 'Nee: niet waterdicht.' before the product's specs, from
+    the attributes the message asks about; nothing when it asks about none."""
+    asked = [str(f["value"]) for f in latest_entities(tracker, "attribute")]
+    if not asked:
+        return
+    fits = shop_search_rules().also_fits
+    checks = []
+    for fact in asked:
+        key, _, value = fact.partition("=")
+        if key and value:
+            checks.append(attribute_check(product, key, value, language, fits.get(key)))
+    if not checks:
+        return
+    met = all(c.met for c in checks)
+    facts = [c.reason if c.met else c.miss for c in checks if (c.reason if c.met else c.miss)]
+    if facts:
+        key = "search_answer_yes" if met else "search_answer_no"
+        say(dispatcher, language, key, facts=", ".join(str(f) for f in facts))

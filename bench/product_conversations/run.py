@@ -11,6 +11,7 @@ latest trained model, on ports moved by KLANTREIS_TEST_PORT_SHIFT; `--url` plays
 that already runs (e.g. `klantreis run`).
 
 Usage: python bench/product_conversations/run.py [OUT_JSON] [--url http://127.0.0.1:5005]
+       [--set written|more]
 """
 
 from __future__ import annotations
@@ -41,8 +42,12 @@ BEHAVIOURS = ("search", "follow-up", "comparison", "advice", "reviews", "unsold"
 SHIFT = int(os.environ.get("KLANTREIS_TEST_PORT_SHIFT", "0"))
 
 
-def load(language: str) -> list[dict[str, Any]]:
-    data = yaml.safe_load((HERE / f"{language}.yml").read_text(encoding="utf-8"))
+SETS = {"written": "{language}.yml", "more": "{language}-more.yml"}
+
+
+def load(language: str, which: str = "written") -> list[dict[str, Any]]:
+    path = HERE / SETS[which].format(language=language)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return list(data["conversations"])
 
 
@@ -130,12 +135,12 @@ def share(right: int, total: int) -> float:
     return round(100 * right / total, 1) if total else 0.0
 
 
-def run_all(url: str) -> dict[str, Any]:
+def run_all(url: str, which: str = "written") -> dict[str, Any]:
     run_id = str(int(time.time()))
-    return {language: summary(play(url, load(language), run_id)) for language in LANGUAGES}
+    return {language: summary(play(url, load(language, which), run_id)) for language in LANGUAGES}
 
 
-def with_own_bot() -> dict[str, Any]:
+def with_own_bot(which: str = "written") -> dict[str, Any]:
     from tests.helpers.demo import make_demo_store
 
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -149,7 +154,7 @@ def with_own_bot() -> dict[str, Any]:
             models_dir=Settings.from_env().models_dir,
         )
         with running_stack(settings) as stack:
-            return run_all(stack.rasa_url)
+            return run_all(stack.rasa_url, which)
 
 
 def print_table(results: Mapping[str, Mapping[str, Any]]) -> None:
@@ -169,8 +174,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", nargs="?", type=Path, default=None, help="write the JSON here")
     parser.add_argument("--url", help="a running bot's Rasa URL; default: start one")
+    parser.add_argument(
+        "--set",
+        choices=sorted(SETS),
+        default="written",
+        help="written: the first 69 per language (nl.yml, en.yml); more: those written later "
+        "in other words (nl-more.yml, en-more.yml), scored apart",
+    )
     args = parser.parse_args()
-    results = run_all(args.url.rstrip("/")) if args.url else with_own_bot()
+    which = args.set
+    results = run_all(args.url.rstrip("/"), which) if args.url else with_own_bot(which)
     print_table(results)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -30,7 +30,36 @@ SEASONS = ("winter", "spring", "summer", "autumn")
 WANTED_KEYS = frozenset(
     {"category", "attributes", "size", "price_min", "price_max", "brand", "rating_min", "sort"}
 )
-RULE_KEYS = frozenset({"name", "need", "wanted", "reason", "seasons", "when_category"})
+RULE_KEYS = frozenset(
+    {"name", "need", "wanted", "reason", "seasons", "when_category", "when_words", "own_category"}
+)
+# A gap in need words: 'houd ... waterdicht' also finds 'houd ik mijn regenjas waterdicht'.
+GAP = "..."
+GAP_WORDS = 4
+# When the shopper says when ('in april', 'in de herfst', 'this summer'), that season counts,
+# not today's. Month and season words per language; the season keys are SEASONS.
+# fmt: off
+MONTHS = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"),
+    "en": ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december"),
+}
+# fmt: on
+SEASON_WORDS = {
+    "nl": {
+        "winter": ("winter", "wintertijd"),
+        "spring": ("voorjaar", "lente"),
+        "summer": ("zomer", "zomervakantie"),
+        "autumn": ("herfst", "najaar", "herfstvakantie"),
+    },
+    "en": {
+        "winter": ("winter",),
+        "spring": ("spring",),
+        "summer": ("summer",),
+        "autumn": ("autumn", "fall"),
+    },
+}
 
 
 class AdviceError(ValueError):
@@ -51,11 +80,16 @@ class Rule:
     words: Mapping[str, tuple[str, ...]]  # language -> need words
     need: Need
     seasons: Mapping[str, Need] = field(default_factory=lambda: MappingProxyType({}))
-    when_category: str | None = None
+    when_category: tuple[str, ...] = ()
+    when_words: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    # the rule's category and attributes hold over the shopper's: what they name is what the
+    # advice is for ('my rain jacket' for care products)
+    own_category: bool = False
 
-    def for_day(self, day: dt.date) -> Need:
-        """The rule as it holds on `day`: its season's search and reason over the general one."""
-        special = self.seasons.get(season_of(day))
+    def for_day(self, day: dt.date, season: str | None = None) -> Need:
+        """The rule as it holds on `day`, or in the `season` the shopper named: its season's
+        search and reason over the general one."""
+        special = self.seasons.get(season or season_of(day))
         if special is None:
             return self.need
         wanted = {**self.need.wanted, **special.wanted}
@@ -83,12 +117,20 @@ class Advice:
     def need_at(
         self, text: str, language: str, category: str | None = None
     ) -> tuple[Rule, int, int] | None:
-        """The rule and where its words are in `text` (start, end)."""
+        """The rule and where its words are in `text` (start, end). A rule for some categories
+        counts when the message is about one of them, or names no category but one of the
+        rule's `when_words` ('schoenen' is running and trail shoes)."""
         found: list[tuple[int, int, Rule, int, int]] = []
         lowered = text.lower()
         for order, rule in enumerate(self.rules):
-            if rule.when_category and rule.when_category != category:
-                continue
+            if rule.when_category and category not in rule.when_category:
+                about = category is None and any(
+                    _says(lowered, words)
+                    for lang in rule.when_words
+                    for words in rule.when_words[lang]
+                )
+                if not about:
+                    continue
             languages = [language, *(lang for lang in rule.words if lang != language)]
             for lang in languages:
                 for words in rule.words.get(lang, ()):
@@ -102,9 +144,26 @@ class Advice:
 
 
 def _says(text: str, words: str) -> tuple[int, int] | None:
-    pattern = r"\s+".join(re.escape(w) for w in words.lower().split())
+    parts = [
+        rf"(?:\S+\s+){{0,{GAP_WORDS}}}?" if w == GAP else re.escape(w) + r"\s+"
+        for w in words.lower().split()
+    ]
+    pattern = "".join(parts).removesuffix(r"\s+")
     found = re.search(rf"(?<!\w){pattern}(?!\w)", text)
     return found.span() if found else None
+
+
+def season_in(text: str, language: str) -> str | None:
+    """The season a message names by a month or a season word ('in april' → spring)."""
+    lowered = text.lower()
+    for lang in (language, *(lang for lang in MONTHS if lang != language)):
+        for number, month in enumerate(MONTHS[lang], start=1):
+            if _says(lowered, month) and not (lang == "en" and month == "may"):
+                return season_of(dt.date(2000, number, 1))
+        for season, words in SEASON_WORDS[lang].items():
+            if any(_says(lowered, w) for w in words):
+                return season
+    return None
 
 
 def season_of(day: dt.date) -> str:
@@ -224,14 +283,28 @@ def _rule(data: Any, where: str) -> Rule:
     if not need.wanted and not by_season:
         raise AdviceError(f"{where}: wanted must say what to search for")
     when = data.get("when_category")
-    if when is not None and not isinstance(when, str):
-        raise AdviceError(f"{where}: when_category must be a category key")
+    if isinstance(when, str):
+        when = [when]
+    if when is not None and not _strings(when):
+        raise AdviceError(f"{where}: when_category must be a category key or a list of them")
+    when_words = data.get("when_words") or {}
+    if not isinstance(when_words, dict) or not all(
+        lang in LANGUAGES and _strings(w) for lang, w in when_words.items()
+    ):
+        raise AdviceError(f"{where}: when_words must list words per language (nl, en)")
+    if when_words and not when:
+        raise AdviceError(f"{where}: when_words only count with when_category")
+    own = data.get("own_category", False)
+    if not isinstance(own, bool) or (own and "category" not in need.wanted):
+        raise AdviceError(f"{where}: own_category is true or false, and needs wanted.category")
     return Rule(
         name=name,
         words={lang: tuple(words[lang]) for lang in LANGUAGES},
         need=need,
         seasons=MappingProxyType(by_season),
-        when_category=when,
+        when_category=tuple(when or ()),
+        when_words=MappingProxyType({lang: tuple(w) for lang, w in when_words.items()}),
+        own_category=own,
     )
 
 

@@ -224,7 +224,7 @@ def test_compared_with_is_a_comparison(store: str, dispatcher: CollectingDispatc
 
 def test_the_word_list_has_every_value_in_both_languages() -> None:
     words = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
-    assert set(words) == {"reference", "sort", "aspect", "again", "which"}
+    assert set(words) == {"reference", "sort", "aspect", "again", "which", "fit_reviews"}
     for kind, values in words.items():
         for value, per_language in values.items():
             assert set(per_language) == {"nl", "en"}, (kind, value)

@@ -77,3 +77,13 @@ def test_summary_counts_conversations_per_behaviour() -> None:
     assert (figures["turns"], figures["turns_right"]) == (3, 2)
     assert figures["behaviours"] == {"search": {"conversations": 2, "right": 1, "share": 50.0}}
     assert figures["failures"][0]["id"] == "nl-b" and figures["failures"][0]["turn"] == 2
+
+
+@pytest.mark.parametrize("language", RUN.LANGUAGES)
+def test_the_later_set_is_apart_and_in_other_words(language: str) -> None:
+    written = RUN.load(language)
+    more = RUN.load(language, "more")
+    assert more and {c["behaviour"] for c in more} <= set(RUN.BEHAVIOURS)
+    assert not {c["id"] for c in more} & {c["id"] for c in written}
+    said = {str(t["say"]).lower() for c in written for t in c["turns"]}
+    assert not {str(t["say"]).lower() for c in more for t in c["turns"]} & said

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.catalogue.advice import AdviceError, load_advice, parse_advice, season_of
+from bot.catalogue.advice import AdviceError, load_advice, parse_advice, season_in, season_of
 from bot.settings import PROJECT_ROOT
 
 DEMO = PROJECT_ROOT / "data" / "demo" / "advice.yml"
@@ -150,3 +150,62 @@ def test_the_shops_search_rules_for_other_callers(
     broken.write_text("rules: 3", encoding="utf-8")
     monkeypatch.setenv("KLANTREIS_ADVICE_FILE", str(broken))
     assert shop_search_rules().ask_about == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "category", "expected"),
+    [
+        # words with a gap: what lies between is what the care is for
+        ("hoe hou ik mijn wandelschoenen waterdicht?", "nl", "trail_shoes", "keep_waterproof"),
+        ("how do I keep these boots waterproof", "en", None, "keep_waterproof"),
+        # a rule for some categories counts for any of them
+        ("een tent voor ons gezin", "nl", "tents", "family_camping"),
+        ("a sleeping bag for the kids", "en", "sleeping_bags", None),
+        # ... or for none named, with one of its words ('schoenen' is both kinds of shoe)
+        ("schoenen voor modderige paden", "nl", None, "wet_trails"),
+        ("trainers for rainy days", "en", None, "wet_trails"),
+        ("een jas voor als het regent", "nl", "rain_jackets", None),
+        ("training for a half marathon", "en", None, "race"),
+        ("nog nooit gesupt, welk board?", "nl", "sup_boards", "sup_beginner"),
+    ],
+)
+def test_needs_by_category_words_and_gaps(
+    text: str, language: str, category: str | None, expected: str | None
+) -> None:
+    found = load_advice(DEMO).need_in(text, language, category)
+    assert (found.name if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "season"),
+    [
+        ("we gaan in juli wadlopen", "nl", "summer"),
+        ("zwemmen in open water in oktober", "nl", "autumn"),
+        ("this fall we go to the coast", "en", "autumn"),
+        ("in het voorjaar", "nl", "spring"),
+        ("may I ask something", "en", None),  # 'may' is too often not a month
+        ("wadlopen", "nl", None),
+    ],
+)
+def test_the_season_a_message_names(text: str, language: str, season: str | None) -> None:
+    assert season_in(text, language) == season
+
+
+def test_a_named_season_beats_the_date() -> None:
+    cold = next(r for r in load_advice(DEMO).rules if r.name == "cold_water")
+    in_july = cold.for_day(dt.date(2026, 12, 4), season_in("wadlopen in juli", "nl"))
+    assert in_july.wanted["attributes"] == {"thickness_mm": "3"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"when_category": 3}, "when_category must be a category key or a list"),
+        ({"when_category": "tents", "when_words": ["tent"]}, "when_words must list words"),
+        ({"when_words": {"nl": ["tent"]}}, "when_words only count with when_category"),
+        ({"own_category": True}, "own_category is true or false, and needs wanted.category"),
+    ],
+)
+def test_mistakes_in_when(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(AdviceError, match=message):
+        parse_advice({"rules": [rule(**changes)]})

@@ -149,6 +149,8 @@ def test_rating(matcher: CatalogueMatcher, text: str, rating: str) -> None:
         ("the best one please", "best"),
         ("de lichtste slaapzak", "lightest"),
         ("what's the lightest tent", "lightest"),
+        ("ik zoek een erg lichte slaapzak", "lightest"),  # light is what they want
+        ("a very light tent for hiking", "lightest"),
     ],
 )
 def test_sort(matcher: CatalogueMatcher, text: str, sort: str) -> None:
