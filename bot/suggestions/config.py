@@ -55,6 +55,8 @@ class SuggestionConfig:
     payment_url: str = ""  # with {token}
     unshipped_statuses: tuple[str, ...] = ("paid", "processing")
     back_in_stock: bool = True
+    holdout_share: float = 0.0  # customers held out of suggestions, for the control group
+    holdout_salt: str = "klantreis"  # change it to draw a new control group
 
     def rule_weight(self, rule: str) -> float:
         return float(self.rules.get(rule, 0.0))
@@ -101,6 +103,13 @@ def parse_config(data: dict[str, Any] | None) -> SuggestionConfig:
             f"{where}.add_to_order.payment_url must contain {{token}} for the payment_link flow"
         )
 
+    holdout_share = _number(data, "holdout_share", 0.0, where)
+    if holdout_share >= 1:
+        raise SuggestionConfigError(
+            f"{where}.holdout_share: {holdout_share} holds everyone out; use a share below 1, "
+            "like 0.1"
+        )
+
     def whole(key: str, default_value: int) -> int:
         return int(_number(data, key, default_value, where))
 
@@ -121,6 +130,8 @@ def parse_config(data: dict[str, Any] | None) -> SuggestionConfig:
         payment_url=payment_url,
         unshipped_statuses=tuple(order.get("unshipped_statuses") or default.unshipped_statuses),
         back_in_stock=bool(data.get("back_in_stock", True)),
+        holdout_share=holdout_share,
+        holdout_salt=str(data.get("holdout_salt") or default.holdout_salt),
     )
 
 
