@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from actions.common import language_of, latest_entities, latest_values, say, store_session
 from actions.delays import trusted_external
+from actions.marketing import marketing
 from actions.product_cards import show_products
 from actions.sales_moment import at_act_end
 from actions.suggestion_context import context_of
@@ -159,18 +160,19 @@ class ActionAnnounceBackInStock(Action):
             if product is None:
                 return []
             language = supported(row.language)
-            show_products(
-                dispatcher,
-                products=[product],
-                language=language,
-                intro=texts.text(
-                    "stock_back_notice",
-                    language,
-                    product=product.name(language),
-                    variant=variant_words(row.variant, language),
-                ),
-                size=row.variant,
-            )
+            with marketing(dispatcher, product, language):
+                show_products(
+                    dispatcher,
+                    products=[product],
+                    language=language,
+                    intro=texts.text(
+                        "stock_back_notice",
+                        language,
+                        product=product.name(language),
+                        variant=variant_words(row.variant, language),
+                    ),
+                    size=row.variant,
+                )
             row.status = "announced"
             sku = product.sku
         return [SlotSet("product", sku)]

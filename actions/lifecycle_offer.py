@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import latest_values, say, store_session
 from actions.delays import recipient, trusted_external
+from actions.marketing import marketing
 from actions.suggestion_context import channel_of
 from actions.suggestions import show_pick
 from bot.language import supported
@@ -75,8 +76,9 @@ class ActionAnnounceLifecycleOffer(Action):
                 variant=suggestion.variant,
                 snippet=snippet(product, language),
             )
-            show_pick(dispatcher, pick, language)
-            say(dispatcher, language, "suggest_ask")
+            with marketing(dispatcher, product, language):
+                show_pick(dispatcher, pick, language)
+                say(dispatcher, language, "suggest_ask")
             suggestion_id = suggestion.id
         return [
             SlotSet("language", language),

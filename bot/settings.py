@@ -129,6 +129,9 @@ class Settings:
     # The secret carriers sign their webhooks with; no generated fallback, as the carrier must be
     # told the same secret (none: the carrier webhook is off).
     carrier_secret: str = field(default="", repr=False)
+    # The secret the shop's back office or payment provider signs add-to-order answers with
+    # (POST /shop/order-additions/<id>); none: that webhook is off.
+    shop_secret: str = field(default="", repr=False)
     rest_token: str = field(default="", repr=False)  # set: the REST channel needs a Bearer token
     twilio: TwilioSettings = field(default_factory=TwilioSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
@@ -184,6 +187,7 @@ class Settings:
             rasa_token=env.get("KLANTREIS_RASA_TOKEN", ""),
             agent_password=env.get("KLANTREIS_AGENT_PASSWORD", ""),
             carrier_secret=env.get("KLANTREIS_CARRIER_SECRET", ""),
+            shop_secret=env.get("KLANTREIS_SHOP_SECRET", ""),
             rest_token=env.get("KLANTREIS_REST_TOKEN", ""),
             twilio=TwilioSettings.from_env(env),
             telegram=TelegramSettings.from_env(env),

@@ -241,6 +241,10 @@ class Outbound:
     # Product cards (connectors/cards.py): {"type", "intro", "cards"}; `text` stays the
     # fallback for anything that draws no cards.
     product_cards: dict[str, Any] | None = None
+    # "marketing" for a proactive offer (actions/marketing.py): outside WhatsApp's window it
+    # needs the marketing template, filled with `template_facts` (product, price).
+    purpose: str = "service"
+    template_facts: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_rasa(cls, message: dict[str, Any]) -> Outbound:
@@ -264,6 +268,8 @@ class Outbound:
             author="agent" if meta.get("author") == "agent" else "bot",
             agent_name=meta.get("agent_name"),
             product_cards=read_cards(custom),
+            purpose="marketing" if meta.get("purpose") == "marketing" else "service",
+            template_facts=_facts(meta.get("template")),
         )
 
     @property
@@ -280,7 +286,16 @@ class Outbound:
             data["agent_name"] = self.agent_name
         if self.product_cards:
             data["product_cards"] = self.product_cards
+        if self.purpose != "service":
+            data["purpose"] = self.purpose
         return data
+
+
+def _facts(raw: Any) -> dict[str, str]:
+    """A marketing template's facts as the action gave them: plain names and values only."""
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): str(v)[:200] for k, v in raw.items() if isinstance(v, (str, int, float))}
 
 
 @dataclass

@@ -1,27 +1,34 @@
 """Sales suggestions end to end: the real Rasa server and action server, the demo shop, the
 fake Twilio API (official SDK). Same parcel on web (REST) and WhatsApp, offered with the order's
 good news (tests/test_sales_moments_e2e.py has the other moments); a back-in-stock notice
-from the sold-out answer through the outbox worker to the customer's phone."""
+from the sold-out answer through the outbox worker to the customer's phone; the shop settling
+an addition (signed webhook, or the demo page's control) and the bot confirming it on WhatsApp
+and in the web chat."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import select
 
+from bot import tokens
 from bot.delays.dispatch import Dispatcher, RasaWebPresence
+from bot.delays.signature import sign as sign_webhook
 from bot.services.console.live import LiveFeed
 from bot.services.console.rasa_api import RasaApi
+from bot.settings import Settings, token_key
 from bot.stack import Stack, running_stack
 from bot.store.db import make_engine, make_session_factory
 from bot.store.delay_models import OutboxMessage
-from bot.store.models import Product, ProductVariant, utcnow
+from bot.store.models import Order, Product, ProductVariant, utcnow
 from bot.store.suggestion_models import OrderAddition, StockSubscription, SuggestionEvent
 from bot.store.units import Store
 from bot.suggestions.stock import release
@@ -37,6 +44,7 @@ from tests.helpers.fake_twilio import (
     incoming_message,
     sign,
 )
+from tests.helpers.webchat import Tab
 
 pytestmark = pytest.mark.stack
 
@@ -45,6 +53,7 @@ PUBLIC_URL = f"http://127.0.0.1:{5105 + OFFSET + stack_helpers.PORT_SHIFT}"
 ANA = "+31668024913"  # C1022, English, order 10477 paid and not shipped
 PRIYA = "+31611223344"  # C1009, English, marketing consent on WhatsApp
 NAMES = {ANA: "Ana", PRIYA: "Priya"}
+SHOP_SECRET = "shop-secret-for-the-e2e-test"
 
 
 @dataclass
@@ -52,6 +61,7 @@ class Live:
     stack: Stack
     twilio: FakeTwilio
     database_url: str
+    settings: Settings
 
     def rest(self, sender: str, text: str) -> str:
         return "\n".join(m.get("text", "") for m in stack_helpers.send(self.stack, sender, text))
@@ -75,6 +85,33 @@ class Live:
     def store(self) -> Store:
         return Store(make_session_factory(make_engine(self.database_url)))
 
+    def dispatcher(self) -> Dispatcher:
+        store = self.store()
+        return Dispatcher(
+            store=store,
+            rasa=RasaApi(self.stack.rasa_url, self.stack.rasa_token),
+            feed=LiveFeed(store),
+            policy=shop.policy(quiet_start=None, quiet_end=None),
+            presence=RasaWebPresence(self.stack.rasa_url, self.stack.rasa_token),
+            worker="test",
+            channels=("whatsapp", "web"),
+        )
+
+    def settle(self, addition_id: int, status: str) -> httpx.Response:
+        """The shop's back office, as it calls the signed webhook."""
+        raw = json.dumps({"status": status}).encode()
+        stamp = str(int(time.time()))
+        return httpx.post(
+            f"{self.stack.web_url}/shop/order-additions/{addition_id}",
+            content=raw,
+            headers={
+                "Content-Type": "application/json",
+                "X-Klantreis-Timestamp": stamp,
+                "X-Klantreis-Signature": sign_webhook(SHOP_SECRET, stamp, raw),
+            },
+            timeout=30,
+        )
+
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
@@ -90,9 +127,10 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             "TWILIO_WHATSAPP_FROM": SANDBOX_NUMBER,
             "TWILIO_API_BASE": twilio.base_url,
             "KLANTREIS_PUBLIC_URL": PUBLIC_URL,
+            "KLANTREIS_SHOP_SECRET": SHOP_SECRET,
         }
         with running_stack(settings, extra_env=env) as stack:
-            yield Live(stack, twilio, settings.database_url)
+            yield Live(stack, twilio, settings.database_url, settings)
 
 
 def test_same_parcel_on_the_web_in_dutch(live: Live) -> None:
@@ -150,17 +188,8 @@ def test_a_back_in_stock_notice_reaches_whatsapp_through_the_outbox(live: Live) 
         variant.stock = 4  # the stock update a retailer's import brings
     with store.unit() as session:
         assert release(session, now=utcnow()) == 1
-    dispatcher = Dispatcher(
-        store=store,
-        rasa=RasaApi(live.stack.rasa_url, live.stack.rasa_token),
-        feed=LiveFeed(store),
-        policy=shop.policy(quiet_start=None, quiet_end=None),
-        presence=RasaWebPresence(live.stack.rasa_url, live.stack.rasa_token),
-        worker="test",
-        channels=("whatsapp", "web"),
-    )
     before = len(live.twilio.sent())
-    outcome = asyncio.run(dispatcher.run_once())
+    outcome = asyncio.run(live.dispatcher().run_once())
     assert list(outcome.values()) == ["sent"], outcome
     bodies = [r.get("Body") or "" for r in live.twilio.sent()[before:]]
     print(f"\nThe notice: {bodies!r}")
@@ -171,6 +200,103 @@ def test_a_back_in_stock_notice_reaches_whatsapp_through_the_outbox(live: Live) 
         assert (message.status, message.purpose) == ("sent", "marketing")
         assert session.scalars(select(StockSubscription.status)).one() == "announced"
     json.dumps(outcome)  # plain data, as the worker logs it
+
+
+def test_the_shop_settles_the_whatsapp_addition_and_ana_hears_it(live: Live) -> None:
+    store = live.store()
+    with store.unit() as session:
+        addition = session.scalars(
+            select(OrderAddition).where(OrderAddition.channel == "whatsapp")
+        ).one()
+        addition_id, lines = addition.id, len(session.get(Order, addition.order_id).lines)
+    paid = live.settle(addition_id, "paid")
+    retried = live.settle(addition_id, "paid")
+    assert paid.status_code == 200, paid.text
+    assert paid.json()["changed"] is True and retried.json()["changed"] is False
+    before = len(live.twilio.sent())
+    outcome = asyncio.run(live.dispatcher().run_once())
+    assert list(outcome.values()) == ["sent"], outcome
+    bodies = [r.get("Body") or "" for r in live.twilio.sent()[before:]]
+    print(f"\nThe confirmation on WhatsApp: {bodies!r}")
+    assert bodies == [
+        "Your payment is in. Golfslag neoprene shoes (€39.95) goes in the same parcel as "
+        "order 10477."
+    ]
+    assert all(r.get("To") == f"whatsapp:{ANA}" for r in live.twilio.sent()[before:])
+    with store.unit() as session:
+        row = session.get(OrderAddition, addition_id)
+        order = session.get(Order, row.order_id)
+        assert row.status == "paid" and len(order.lines) == lines + 1
+        assert order.lines[-1].product_id == row.product_id
+    assert asyncio.run(live.dispatcher().run_once()) == {}  # the retry queued nothing
+
+
+async def _turn(tab: Tab, token: str, text: str, until: str) -> str:
+    start = len(tab.bot)
+    await tab.say(text, token=token)
+    deadline = time.monotonic() + 60
+    while until not in " ".join(m.get("text", "") for m in tab.bot[start:]):
+        assert time.monotonic() < deadline, [m.get("text") for m in tab.bot[start:]]
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(0.5)
+    return "\n".join(m.get("text", "") for m in tab.bot[start:])
+
+
+async def _press_addition_paid(live: Live, tab: Tab, token: str | None) -> tuple[int, dict, str]:
+    """The demo page's button; returns its answer and what the chat received after it."""
+    start = len(tab.bot)
+    async with httpx.AsyncClient(timeout=60) as client:
+        answer = await client.post(
+            f"{live.stack.web_url}/demo/api/addition", json={"token": token} if token else {}
+        )
+    if answer.status_code == 200:
+        deadline = time.monotonic() + 30
+        while len(tab.bot) == start:
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.2)
+    return answer.status_code, answer.json(), "\n".join(m.get("text", "") for m in tab.bot[start:])
+
+
+def test_the_demo_page_settles_an_addition_and_the_web_chat_confirms_it(live: Live) -> None:
+    token = tokens.sign("C1023", token_key(live.settings), ttl_seconds=600)  # Willem
+
+    async def run() -> tuple[str, list[tuple[int, dict, str]]]:
+        tab = Tab(live.stack.rasa_url)
+        await tab.open(token=token)
+        try:
+            await _turn(
+                tab, token, "Hoe staat het met bestelling 10476? Mijn postcode is 7511 DZ", "10476"
+            )
+            await _turn(tab, token, "top, bedankt!", "Zal ik het bij dezelfde zending doen?")
+            added = await _turn(tab, token, "ja graag", "bijbetalen/")
+            presses = [await _press_addition_paid(live, tab, t) for t in (token, token, token)]
+            presses.append(await _press_addition_paid(live, tab, None))
+            return added, presses
+        finally:
+            await tab.close()
+
+    added, presses = asyncio.run(run())
+    print(f"\nIn the web chat: {added!r}\nThen: {presses!r}")
+    assert "staat klaar voor bestelling 10476" in added
+    (code, answer, confirmation), rest, *refused = presses
+    assert (code, answer) == (200, {"status": "paid", "outcome": "sent"})
+    assert confirmation.startswith("Je betaling is binnen.")
+    assert "dezelfde zending als bestelling 10476" in confirmation
+    # Willem's earlier "ja" over REST: REST has no way back, so his own web chat hears it.
+    assert rest[:2] == (200, {"status": "paid", "outcome": "sent"})
+    assert rest[2].startswith("Je betaling is binnen.")
+    assert [r[:2] for r in refused] == [
+        (409, {"error": "no_addition"}),
+        (403, {"error": "not_logged_in"}),
+    ]
+    with live.store().unit() as session:
+        rows = session.scalars(
+            select(OrderAddition.status).where(
+                OrderAddition.order_id
+                == select(Order.id).where(Order.order_number == "10476").scalar_subquery()
+            )
+        ).all()
+        assert rows == ["paid", "paid"]
 
 
 def test_the_report_counts_what_happened(
@@ -184,5 +310,10 @@ def test_the_report_counts_what_happened(
     with capsys.disabled():
         print("\n" + printed)
     complements = [line for line in printed.splitlines() if line.startswith("complement")]
-    assert complements and all(" 1 " in line for line in complements)
+    assert complements and all(" 1 " in line or " 2 " in line for line in complements)
+    # the settled additions are revenue: Ana's neoprene shoes on WhatsApp, Willem's on the web
+    whatsapp = next(line for line in complements if "whatsapp" in line)
+    assert "€39.95" in whatsapp
+    assert any(line.startswith("total") and "€89.85" in line for line in printed.splitlines())
+    assert "Control group" in printed
     assert any(line.startswith("alternative  whatsapp") for line in printed.splitlines())

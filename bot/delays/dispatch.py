@@ -30,6 +30,7 @@ from bot.store import announced_notices, identities
 from bot.store.delay_models import DelayEpisode, OutboxMessage
 from bot.store.models import Consent, Order, utcnow
 from bot.store.units import Store
+from bot.suggestions.config import suggestion_config
 from bot.suggestions.reach import MARKETING, marketing_candidates
 
 logger = logging.getLogger(__name__)
@@ -122,6 +123,7 @@ def _plan(session: Session, message_id: int, order: tuple[str, ...]) -> Plan:
             order=order,
             asked_in=message.conversation_id,
             now=utcnow(),
+            template_languages=tuple(suggestion_config().marketing_templates),
         )
         return Plan(conversations=found.conversations, skip=found.reason)
     if message.conversation_id:

@@ -16,6 +16,7 @@ from bot.services.console.expiry import run_expiry
 from bot.services.console.live import LiveFeed
 from bot.services.console.rasa_api import RasaApi
 from bot.services.demo import demo_blueprint
+from bot.services.shop import shop_blueprint
 from bot.settings import Settings, rasa_token
 from bot.store.db import make_engine, make_session_factory
 from bot.store.units import Store
@@ -44,6 +45,7 @@ def create_app(settings: Settings, name: str = "klantreis_services") -> Sanic:
     app.blueprint(
         carrier_blueprint(store, load_delay_policy(settings.retailer_file), settings.carrier_secret)
     )
+    app.blueprint(shop_blueprint(store, settings.shop_secret))
 
     @app.route("/health", methods=["GET"])
     async def health(_: Request) -> HTTPResponse:

@@ -16,7 +16,7 @@ from bot.language import supported
 from bot.security_headers import shop_page_csp
 from bot.services.product_images import product_png, product_svg
 from bot.services.product_page import PAGE_CSP, product_page
-from bot.settings import PROJECT_ROOT, Settings, token_key
+from bot.settings import PROJECT_ROOT, Settings, rasa_token, token_key
 from bot.store.catalogue import products_by_sku
 from bot.store.db import make_engine, make_session_factory
 from bot.store.models import Customer, Product
@@ -119,6 +119,37 @@ def demo_blueprint(settings: Settings) -> Blueprint:
         except RasaUnavailable:
             return response.json({"error": "bot_down"}, status=503)
         return response.json({"outcome": outcome, "order_number": found.entities["order_number"]})
+
+    @blueprint.route("/demo/api/addition", methods=["POST"])
+    async def addition(request: Request) -> HTTPResponse:
+        """'The shop settles my addition': pay or confirm it, and the bot confirms it."""
+        from bot.delays.dispatch import Dispatcher, RasaWebPresence
+        from bot.delays.policy import delay_policy
+        from bot.services.demo_addition import settle_latest
+
+        if not demo_logins_enabled(settings):
+            return response.json({"error": "not found"}, status=404)
+        body = request.json if isinstance(request.json, dict) else {}
+        ref = tokens.verify(body.get("token"), token_key(settings))
+        if ref is None:
+            return response.json({"error": "not_logged_in"}, status=403)
+        ctx = request.app.ctx
+        found = await ctx.store.run(lambda session: settle_latest(session, customer_ref=ref))
+        settled = found.settled
+        if settled is None or settled.outbox_id is None:
+            return response.json({"error": found.error or "no_addition"}, status=409)
+        rasa_here = f"http://127.0.0.1:{settings.rasa_port}"
+        dispatcher = Dispatcher(
+            store=ctx.store,
+            rasa=ctx.rasa,
+            feed=ctx.feed,
+            policy=delay_policy(),
+            presence=RasaWebPresence(rasa_here, rasa_token(settings)),
+        )
+        outcome = await dispatcher.run_once(only_id=settled.outbox_id)
+        # Leased by a running worker meanwhile: it sends it, so it is queued, not lost.
+        said = next(iter(outcome.values()), "queued")
+        return response.json({"status": settled.status, "outcome": said})
 
     @blueprint.route("/demo/images/<name:str>", methods=["GET"])
     async def image(request: Request, name: str) -> HTTPResponse:

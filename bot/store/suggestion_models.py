@@ -10,7 +10,8 @@ from sqlalchemy import JSON, Column, ForeignKey, Integer, String
 
 from bot.store.models import Base, UtcDateTime, utcnow
 
-EVENT_KINDS = ("shown", "clicked", "accepted", "declined")
+# held_out: eligible and chosen, but not shown, as the customer is in the control group.
+EVENT_KINDS = ("shown", "clicked", "accepted", "declined", "held_out")
 
 
 class Suggestion(Base):

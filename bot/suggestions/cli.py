@@ -27,13 +27,19 @@ def report(
     settings: Settings, args: argparse.Namespace, *, engine: Engine, say: Callable[[str], None]
 ) -> None:
     """Shown, accepted, conversion and revenue per rule and channel."""
+    from bot.suggestions.control import compare, control_lines
     from bot.suggestions.report import figures, table_lines
 
-    days = load_config(settings.retailer_file).attribution_days
+    config = load_config(settings.retailer_file)
+    days = config.attribution_days
     since = utcnow() - dt.timedelta(days=args.days) if args.days else None
     with make_session_factory(engine)() as session:
         rows = figures(session, attribution_days=days, since=since)
+        control = compare(session, attribution_days=days, since=since)
     for line in table_lines(rows, attribution_days=days):
+        say(line)
+    say("")
+    for line in control_lines(control, attribution_days=days, share=config.holdout_share):
         say(line)
 
 

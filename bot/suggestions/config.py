@@ -15,6 +15,8 @@ import yaml
 from bot.settings import Settings
 
 RULES = ("complement", "lifecycle", "care")
+# What a marketing template's variables may be filled with.
+TEMPLATE_FACTS = ("first_name", "product", "price", "shop")
 FLOWS = ("payment_link", "shop_confirms")
 
 
@@ -33,6 +35,18 @@ class Weights:
     priority: float = 0.3  # per step of the product attribute `priority` (0-5)
     review_in_language: float = 0.2  # a review in the customer's language to quote
     stock: float = 0.1  # plenty in stock (more than `low_stock`)
+
+
+@dataclass(frozen=True)
+class MarketingTemplate:
+    """An approved WhatsApp marketing template (Twilio Content SID) for one language, and
+    which fact fills each of its numbered variables: {"1": "first_name", "2": "product"}."""
+
+    content_sid: str
+    variables: tuple[tuple[str, str], ...] = (("1", "first_name"),)
+
+    def fill(self, facts: dict[str, str]) -> dict[str, str]:
+        return {number: facts.get(fact, "") for number, fact in self.variables}
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,10 @@ class SuggestionConfig:
     payment_url: str = ""  # with {token}
     unshipped_statuses: tuple[str, ...] = ("paid", "processing")
     back_in_stock: bool = True
+    holdout_share: float = 0.0  # customers held out of suggestions, for the control group
+    holdout_salt: str = "klantreis"  # change it to draw a new control group
+    # Proactive offers on WhatsApp outside the 24-hour window, per language; none: not sent.
+    marketing_templates: dict[str, MarketingTemplate] = field(default_factory=dict)
 
     def rule_weight(self, rule: str) -> float:
         return float(self.rules.get(rule, 0.0))
@@ -101,6 +119,13 @@ def parse_config(data: dict[str, Any] | None) -> SuggestionConfig:
             f"{where}.add_to_order.payment_url must contain {{token}} for the payment_link flow"
         )
 
+    holdout_share = _number(data, "holdout_share", 0.0, where)
+    if holdout_share >= 1:
+        raise SuggestionConfigError(
+            f"{where}.holdout_share: {holdout_share} holds everyone out; use a share below 1, "
+            "like 0.1"
+        )
+
     def whole(key: str, default_value: int) -> int:
         return int(_number(data, key, default_value, where))
 
@@ -121,7 +146,40 @@ def parse_config(data: dict[str, Any] | None) -> SuggestionConfig:
         payment_url=payment_url,
         unshipped_statuses=tuple(order.get("unshipped_statuses") or default.unshipped_statuses),
         back_in_stock=bool(data.get("back_in_stock", True)),
+        holdout_share=holdout_share,
+        holdout_salt=str(data.get("holdout_salt") or default.holdout_salt),
+        marketing_templates=parse_templates(data.get("whatsapp_marketing_templates")),
     )
+
+
+def parse_templates(data: Any) -> dict[str, MarketingTemplate]:
+    """`whatsapp_marketing_templates: {nl: {content_sid: HX…, variables: {1: first_name}}}`."""
+    where = "suggestions.whatsapp_marketing_templates"
+    if not data:
+        return {}
+    if not isinstance(data, dict):
+        raise SuggestionConfigError(f"{where}: a template per language code, like nl: or en:")
+    found: dict[str, MarketingTemplate] = {}
+    for language, entry in data.items():
+        here = f"{where}.{language}"
+        if not isinstance(entry, dict) or not str(entry.get("content_sid") or "").startswith("HX"):
+            raise SuggestionConfigError(
+                f"{here}.content_sid: the Content SID (HX…) of the template"
+            )
+        variables = entry.get("variables") or {"1": "first_name"}
+        if not isinstance(variables, dict):
+            raise SuggestionConfigError(f"{here}.variables: like {{1: first_name, 2: product}}")
+        unknown = sorted(str(f) for f in variables.values() if f not in TEMPLATE_FACTS)
+        if unknown:
+            raise SuggestionConfigError(
+                f"{here}.variables: unknown fact(s) {', '.join(unknown)}; "
+                f"use {', '.join(TEMPLATE_FACTS)}"
+            )
+        found[str(language)] = MarketingTemplate(
+            content_sid=str(entry["content_sid"]).strip(),
+            variables=tuple(sorted((str(k), str(v)) for k, v in variables.items())),
+        )
+    return found
 
 
 def load_config(path: Path) -> SuggestionConfig:

@@ -22,6 +22,7 @@ from bot.suggestions.candidates import (
 )
 from bot.suggestions.config import SuggestionConfig
 from bot.suggestions.filters import allowed
+from bot.suggestions.holdout import held_out, record_held_out
 from bot.suggestions.proof import snippet
 from bot.suggestions.ranking import Ranked, rank
 from bot.suggestions.sizes import kind_of
@@ -46,6 +47,7 @@ class Outcome:
     pick: Pick | None = None
     suppressed: str = ""  # the reason, when suppressed
     nothing: bool = False  # nothing relevant to suggest
+    held_out: bool = False  # the customer is in the control group: recorded, not shown
 
 
 def live_customer_id(session: Session, customer_id: int | None) -> int | None:
@@ -139,6 +141,9 @@ def suggest(
         status="shown",
         shown_at=context.now,
     )
+    if held_out(config, customer_id=customer_id, conversation_id=context.conversation_id):
+        record_held_out(session, suggestion=suggestion, now=context.now, context={})
+        return Outcome(held_out=True)
     session.add(suggestion)
     session.flush()
     record.event(session, suggestion=suggestion, kind="shown", now=context.now)

@@ -7,14 +7,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.delays import outbox
 from bot.store.models import Consent, Customer
+from bot.store.suggestion_models import Suggestion
 from bot.suggestions.candidates import Context
 from bot.suggestions.config import SuggestionConfig
 from bot.suggestions.engine import ranked_for
+from bot.suggestions.holdout import HELD_OUT, held_out, record_held_out
+from bot.suggestions.ranking import Ranked
 from bot.suggestions.suppression import cooling_down
 
 INTENT = "EXTERNAL_lifecycle_offer"
@@ -51,6 +54,9 @@ def queue_lifecycle_offers(session: Session, *, now: dt.datetime, config: Sugges
         if not ranked:
             continue
         best = ranked[0]
+        if held_out(config, customer_id=customer.id, conversation_id=""):
+            _hold_out(session, customer=customer, best=best, now=now)
+            continue
         _, created = outbox.enqueue(
             session,
             dedup_key=f"lifecycle:{customer.id}:{best.product.sku}:{now:%Y-%m}",
@@ -62,3 +68,36 @@ def queue_lifecycle_offers(session: Session, *, now: dt.datetime, config: Sugges
         )
         queued += created
     return queued
+
+
+def _hold_out(session: Session, *, customer: Customer, best: Ranked, now: dt.datetime) -> None:
+    """The offer a customer of the control group would have had, recorded as held out once
+    per customer, product and month (as the outbox's dedup key does for the offers sent)."""
+    product, anchor = best.allowed.candidate.product, best.allowed.candidate.anchor
+    month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    earlier = session.scalar(
+        select(func.count(Suggestion.id)).where(
+            Suggestion.customer_id == customer.id,
+            Suggestion.product_id == product.id,
+            Suggestion.rule == "lifecycle",
+            Suggestion.status == HELD_OUT,
+            Suggestion.shown_at >= month,
+        )
+    )
+    if earlier:
+        return
+    suggestion = Suggestion(
+        conversation_id="",
+        customer_id=customer.id,
+        channel="outbox",
+        language=customer.language or "nl",
+        rule="lifecycle",
+        product_id=product.id,
+        variant=best.allowed.variant,
+        anchor_product_id=anchor.id if anchor is not None else None,
+        score=f"{best.score:.3f}",
+        context={"proactive": True, "score": best.parts},
+        status="shown",
+        shown_at=now,
+    )
+    record_held_out(session, suggestion=suggestion, now=now, context={"proactive": True})

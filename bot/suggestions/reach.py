@@ -3,18 +3,21 @@
 Like service notices (bot/delays/channels.py) but stricter: a channel needs a recorded
 marketing consent. The one exception is the channel the customer asked for this notice on,
 unless they withdrew marketing consent there; there it goes to the conversation they asked
-in. WhatsApp outside the 24-hour window would need an approved marketing template, which this
-installation does not send: WhatsApp is left out then.
+in. WhatsApp outside the 24-hour window needs an approved marketing template in the
+customer's language (`suggestions.whatsapp_marketing_templates`); without one WhatsApp is left
+out, and the message goes to another consented channel or is skipped with the reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.delays.channels import Candidates, _conversation, _last_channel
+from bot.language import supported
 from bot.store import identities
 from bot.store.models import Consent, Customer
 from bot.store.service_window import within_window
@@ -29,9 +32,11 @@ def marketing_candidates(
     order: tuple[str, ...],
     asked_in: str | None,
     now: dt.datetime,
+    template_languages: Collection[str] = (),
 ) -> Candidates:
     """Conversations allowed for a marketing message, preferred first; `asked_in` is the
-    conversation the customer asked for it in (allowed without a recorded consent)."""
+    conversation the customer asked for it in (allowed without a recorded consent);
+    `template_languages` have an approved WhatsApp marketing template."""
     parts = identities.split_conversation_id(asked_in or "")
     asked_on = parts[0] if parts else None
     customer = session.get(Customer, customer_id)
@@ -48,10 +53,15 @@ def marketing_candidates(
     preference = ([last] if last in order else []) + [c for c in order if c != last]
     found: list[str] = []
     outside_window = False
+    language = supported(customer.language)
     for channel in preference:
         if not consents.get(channel, channel == asked_on):
             continue
-        if channel == "whatsapp" and not within_window(session, customer.id, now):
+        if (
+            channel == "whatsapp"
+            and language not in template_languages
+            and not within_window(session, customer.id, now)
+        ):
             outside_window = True
             continue
         conversation = _conversation(session, customer, channel)
@@ -63,6 +73,8 @@ def marketing_candidates(
         return Candidates(tuple(found))
     if outside_window:
         return Candidates(
-            (), "WhatsApp outside the 24-hour window needs a marketing template; none sent"
+            (),
+            "WhatsApp outside the 24-hour window needs an approved marketing template "
+            f"({language}); none configured, not sent",
         )
     return Candidates((), f"no marketing consent on any channel served ({', '.join(order)})")

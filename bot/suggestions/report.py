@@ -61,7 +61,7 @@ def figures(
     session: Session, *, attribution_days: int, since: dt.datetime | None = None
 ) -> list[Figures]:
     """One row per (rule, channel), rule then channel in alphabetical order."""
-    query = select(Suggestion)
+    query = select(Suggestion).where(Suggestion.status != "held_out")  # the control group
     if since is not None:
         query = query.where(Suggestion.shown_at >= since)
     suggestions = {s.id: s for s in session.scalars(query)}

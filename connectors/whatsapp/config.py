@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.settings import Settings
+from bot.suggestions.config import MarketingTemplate, load_config
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,9 @@ class WhatsAppConfig:
     api_base: str | None = None
     timeout: float = 10.0
     shop_url: str | None = None  # where product pictures are public (KLANTREIS_SHOP_URL)
+    # Approved marketing templates per language (retailer file, suggestions:), for proactive
+    # offers outside the 24-hour window; the service template above never carries an offer.
+    marketing_templates: Mapping[str, MarketingTemplate] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return (
@@ -142,6 +146,7 @@ class WhatsAppConfig:
             api_base=_base_url(value("api_base"), "TWILIO_API_BASE"),
             timeout=timeout if timeout > 0 else 10.0,
             shop_url=_base_url(value("shop_url"), "KLANTREIS_SHOP_URL"),
+            marketing_templates=load_config(settings.retailer_file).marketing_templates,
         )
         if not config.public_url:
             logger.warning(

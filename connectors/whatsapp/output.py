@@ -24,6 +24,7 @@ from bot.language import supported
 from bot.store import identities, timeline
 from bot.store.models import ContactMessage, utcnow
 from bot.store.service_window import WINDOW, within_window
+from bot.texts.facts import facts
 from connectors.base import ChannelStore, Delivery, Outbound, Recorded, RecordingOutput
 from connectors.whatsapp.client import OUTSIDE_WINDOW_CODES, Sent, TwilioSender
 from connectors.whatsapp.config import WhatsAppConfig
@@ -144,8 +145,10 @@ class WhatsAppOutput(RecordingOutput):
             if recipient.window_open:
                 await self._flush(recipient_id, recipient.language)
                 sent = await self._send_free_text(phone, message, recipient.language)
-                if not (sent.error_code in OUTSIDE_WINDOW_CODES and self.config.content_sid):
+                if not (sent.error_code in OUTSIDE_WINDOW_CODES and self._template_for(message)):
                     return Delivery(sent.status, sent.sid, sent.error_code)
+            if message.purpose == "marketing":
+                return await self._marketing_outside_window(recipient_id, recipient, message)
             return await self._outside_window(recipient_id, recipient)
 
     async def flush_pending(self, conversation_id: str) -> int:
@@ -216,18 +219,59 @@ class WhatsAppOutput(RecordingOutput):
             return Delivery("failed", error_code=sent.error_code)
         return Delivery("pending")
 
-    async def _send_template(self, conversation_id: str, recipient: Recipient) -> Sent:
+    def _template_for(self, message: Outbound) -> bool:
+        if message.purpose == "marketing":
+            return bool(self.config.marketing_templates)
+        return bool(self.config.content_sid)
+
+    async def _marketing_outside_window(
+        self, conversation_id: str, recipient: Recipient, message: Outbound
+    ) -> Delivery:
+        """A proactive offer: the approved marketing template in the customer's language,
+        filled with the offer's facts; the offer itself waits for their answer, like any
+        message outside the window. No template in their language: not sent."""
+        template = self.config.marketing_templates.get(recipient.language)
+        if template is None:
+            return Delivery("failed", error_code="no_marketing_tpl")
+        if recipient.template_waiting:
+            return Delivery("pending")
+        given = {
+            "first_name": recipient.first_name or texts.text("name_fallback", recipient.language),
+            "shop": facts(recipient.language).get("shop_name", ""),
+            **message.template_facts,
+        }
+        sent = await self._send_template(
+            conversation_id,
+            recipient,
+            content_sid=template.content_sid,
+            variables=template.fill(given),
+            purpose="marketing",
+        )
+        if not sent.ok:
+            return Delivery("failed", error_code=sent.error_code)
+        return Delivery("pending")
+
+    async def _send_template(
+        self,
+        conversation_id: str,
+        recipient: Recipient,
+        *,
+        content_sid: str | None = None,
+        variables: dict[str, str] | None = None,
+        purpose: str = "service",
+    ) -> Sent:
+        sid = content_sid or self.config.content_sid or ""
         name = recipient.first_name or texts.text("name_fallback", recipient.language)
         sent = await self.sender.send(
             f"whatsapp:{recipient.phone}",
-            content_sid=self.config.content_sid,
-            content_variables={"1": name},
+            content_sid=sid,
+            content_variables=variables if variables is not None else {"1": name},
         )
         if recipient.customer_id is not None:
             customer_id = recipient.customer_id
             await self.store.run(
                 lambda session: _record_template(
-                    session, customer_id, conversation_id, self.config.content_sid or "", sent
+                    session, customer_id, conversation_id, sid, sent, purpose
                 )
             )
         return sent
@@ -256,7 +300,12 @@ def _to_pending(session: Session, message_id: int) -> str | None:
 
 
 def _record_template(
-    session: Session, customer_id: int, conversation_id: str, content_sid: str, sent: Sent
+    session: Session,
+    customer_id: int,
+    conversation_id: str,
+    content_sid: str,
+    sent: Sent,
+    purpose: str = "service",
 ) -> None:
     record = timeline.record_outbound(
         session,
@@ -265,7 +314,7 @@ def _record_template(
         channel=CHANNEL,
         text=f"[template {content_sid}]",
         author="system",
-        payload={"kind": "template", "template": content_sid},
+        payload={"kind": "template", "template": content_sid, "purpose": purpose},
     )
     timeline.set_status(
         session, record, sent.status, provider_id=sent.sid, error_code=sent.error_code

@@ -146,6 +146,9 @@ async def test_back_in_stock_goes_through_the_outbox_once(db: Session) -> None:
         and "in maat 39 is weer op voorraad" in (notice["text"])
     )
     assert notice["custom"]["cards"][0]["sku"] == "TP-TRL-001"
+    # marketing: outside WhatsApp's window only with the marketing template, filled with these
+    assert notice["custom"]["klantreis"]["purpose"] == "marketing"
+    assert notice["custom"]["klantreis"]["template"]["product"] == "Veloce Trailblazer GTX"
     assert second.messages == []
 
     typed = conversation(

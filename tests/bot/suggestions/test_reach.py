@@ -1,5 +1,6 @@
 """Marketing messages go only where the customer allowed them: a recorded marketing consent,
-or the conversation they asked for this notice in; never WhatsApp outside the 24-hour window."""
+or the conversation they asked for this notice in; WhatsApp outside the 24-hour window only
+with an approved marketing template in the customer's language."""
 
 from __future__ import annotations
 
@@ -75,4 +76,34 @@ def test_whatsapp_only_inside_the_window(sqlite_demo_url: str) -> None:
         wrote_on_whatsapp(db, priya, now - dt.timedelta(hours=1))
         fresh = marketing_candidates(db, customer_id=priya.id, order=ORDER, asked_in=None, now=now)
         assert fresh.conversations == (conversation,)
+    engine.dispose()
+
+
+def test_outside_the_window_whatsapp_needs_a_marketing_template_in_their_language(
+    sqlite_demo_url: str,
+) -> None:
+    engine = make_engine(sqlite_demo_url)
+    now = utcnow()
+    with make_session_factory(engine)() as db:
+        priya = setup(db, "C1009")  # English, marketing consent on WhatsApp
+        conversation = wrote_on_whatsapp(db, priya, now - dt.timedelta(hours=30))
+
+        def reach(*languages: str) -> tuple[tuple[str, ...], str]:
+            found = marketing_candidates(
+                db,
+                customer_id=priya.id,
+                order=ORDER,
+                asked_in=None,
+                now=now,
+                template_languages=languages,
+            )
+            return found.conversations, found.reason
+
+        assert reach("en") == ((conversation,), "")
+        dutch_only = reach("nl")
+        assert dutch_only[0] == ()
+        assert dutch_only[1] == (
+            "WhatsApp outside the 24-hour window needs an approved marketing template (en); "
+            "none configured, not sent"
+        )
     engine.dispose()
