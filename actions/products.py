@@ -31,6 +31,7 @@ from bot import texts
 from bot.catalogue.sizes import matches_size
 from bot.formatting import join_words, money_text, rating_text, spec_text
 from bot.nlu.lexicon import everyday_words
+from bot.store import catalogue
 from bot.store.catalogue import closest_products, products_by_sku, products_in
 from bot.store.models import Product, ProductVariant
 
@@ -150,9 +151,8 @@ class ProductAnswers:
                     aspect=point.aspect,
                 )
                 return [*events, SlotSet("product_results", [p.sku for p in options])]
-            named = products_by_sku(session=session, skus=[g[0] for g in groups])
-            context = products_by_sku(session=session, skus=[tracker.get_slot("product") or ""])
-            shown = products_by_sku(session=session, skus=results(tracker))
+            wanted = [[g[0] for g in groups], [tracker.get_slot("product") or ""], results(tracker)]
+            named, context, shown = catalogue.products_by_sku_lists(session=session, lists=wanted)
             picked = None if named or point.asks_range or not point.sort else pick(shown, point)
             if picked is not None:  # "welke is de goedkoopste?" of the list shown
                 named = [picked]
