@@ -4,7 +4,7 @@ Rasa runs a custom slot mapping's action on every user message, before it predic
 do, and makes one HTTP call (with the whole tracker) per distinct action named. The language
 (`language`), the customer behind the channel (`customer_id`, `customer_name`) and the
 open suggestion (`suggestion_step`) all name this one action, so a message costs one call
-here instead of one per concern (docs/benchmarks.md). Each part stays in its own module.
+here instead of one per concern (docs/dialogue.md). Each part stays in its own module.
 """
 
 from __future__ import annotations
