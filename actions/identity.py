@@ -1,6 +1,6 @@
 """Who the bot is talking to: the verified customer behind this channel identity, if any.
 
-A custom slot mapping (every user message): the channel has already resolved (channel,
+Read on every user message (action_message_slots): the channel has already resolved (channel,
 external id) to a customer in the shared store, so a customer verified on WhatsApp is known
 on the web and on Telegram too. Only the channel the message really came in on counts: a REST
 caller cannot claim to be `whatsapp:+316…`.
@@ -8,10 +8,8 @@ caller cannot claim to be `whatsapp:+316…`.
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -60,22 +58,15 @@ def open_matter(session: Session, customer_id: int) -> tuple[Order, Shipment] | 
     return None
 
 
-class ActionIdentifyCustomer(Action):
+def identify_customer(tracker: Tracker) -> list[EventType]:
     """Fill `customer_id` and `customer_name` from the verified channel identity."""
-
-    def name(self) -> str:
-        return "action_identify_customer"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        with store_session() as session:
-            customer = verified_customer(session, tracker)
-            customer_id = float(customer.id) if customer else None
-            name = customer.first_name if customer else None
-        events: list[EventType] = []
-        if tracker.get_slot("customer_id") != customer_id:
-            events.append(SlotSet("customer_id", customer_id))
-        if tracker.get_slot("customer_name") != name:
-            events.append(SlotSet("customer_name", name))
-        return events
+    with store_session() as session:
+        customer = verified_customer(session, tracker)
+        customer_id = float(customer.id) if customer else None
+        name = customer.first_name if customer else None
+    events: list[EventType] = []
+    if tracker.get_slot("customer_id") != customer_id:
+        events.append(SlotSet("customer_id", customer_id))
+    if tracker.get_slot("customer_name") != name:
+        events.append(SlotSet("customer_name", name))
+    return events

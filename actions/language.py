@@ -1,4 +1,4 @@
-"""Follow the customer's language message by message (a custom slot mapping).
+"""Follow the customer's language message by message (part of action_message_slots).
 
 The conversation follows the `language` slot; the store's `Customer.language` follows the same
 detector here, so a notice, an agent's reply hint or a WhatsApp template sent later uses the
@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import store_session
@@ -42,19 +40,12 @@ def remember_language(tracker: Tracker, language: str) -> None:
         logger.exception("could not store the language of %s", tracker.sender_id)
 
 
-class ActionDetectLanguage(Action):
+def follow_language(tracker: Tracker) -> list[EventType]:
     """Switch to the language the NLU saw in this message; keep it when the message is unclear."""
-
-    def name(self) -> str:
-        return "action_detect_language"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        detected = tracker.latest_message.get("language")
-        if detected not in LANGUAGES:
-            return []
-        remember_language(tracker, detected)
-        if detected != tracker.get_slot("language"):
-            return [SlotSet("language", detected)]
+    detected = tracker.latest_message.get("language")
+    if detected not in LANGUAGES:
         return []
+    remember_language(tracker, detected)
+    if detected != tracker.get_slot("language"):
+        return [SlotSet("language", detected)]
+    return []

@@ -40,6 +40,7 @@ from bot import texts
 from bot.catalogue.sizes import matches_size
 from bot.formatting import join_words, money_text, rating_text, spec_text
 from bot.nlu.lexicon import everyday_words
+from bot.store import catalogue
 from bot.store.catalogue import closest_products, products_by_sku, products_in
 from bot.store.models import Product, ProductVariant
 
@@ -161,13 +162,12 @@ class ProductAnswers:
                     aspect=point.aspect,
                 )
                 return [*events, SlotSet("product_results", [p.sku for p in options])]
-            named = products_by_sku(session=session, skus=[g[0] for g in groups])
+            wanted = [[g[0] for g in groups], [tracker.get_slot("product") or ""], results(tracker)]
+            named, context, shown = catalogue.products_by_sku_lists(session=session, lists=wanted)
             if len(named) == 1 and not point.aspects:  # 'een kajak' named the kajakpeddel
                 unsold = not_sold_but_for(dispatcher, tracker, session, language, named[0])
                 if unsold is not None:
                     return [*events, *unsold]
-            context = products_by_sku(session=session, skus=[tracker.get_slot("product") or ""])
-            shown = products_by_sku(session=session, skus=results(tracker))
             picked = None if named or point.asks_range or not point.sort else pick(shown, point)
             if picked is not None:  # "welke is de goedkoopste?" of the list shown
                 named = [picked]

@@ -239,16 +239,9 @@ def variant_words(variant: str | None, language: str) -> str:
     return texts.text("stock_variant", language, size=variant) if variant else ""
 
 
-class ActionExpireSuggestion(Action):
-    """Runs on every message (a custom slot mapping): an offer is open only for the message
+def expire_suggestion(tracker: Tracker) -> list[EventType]:
+    """Read on every message (action_message_slots): an offer is open only for the message
     right after it, so a later "ja" to something else is never taken as a yes to it."""
-
-    def name(self) -> str:
-        return "action_expire_suggestion"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        if tracker.get_slot("suggestion_step") and last_question(tracker) not in ASKING:
-            return [SlotSet("suggestion_step", None)]
-        return []
+    if tracker.get_slot("suggestion_step") and last_question(tracker) not in ASKING:
+        return [SlotSet("suggestion_step", None)]
+    return []

@@ -22,7 +22,9 @@ def endpoints(settings: Settings) -> dict[str, object]:
     """
     url = make_url(settings.database_url)
     return {
-        "action_endpoint": {"url": settings.action_server_url},
+        # The domain goes only to the actions marked `send_domain` in domain.yml: every other
+        # call (several per message) carries just the tracker (docs/dialogue.md).
+        "action_endpoint": {"url": settings.action_server_url, "enable_selective_domain": True},
         "nlg": {"url": nlg_url(settings.action_server_url)},
         "tracker_store": {
             "type": "bot.tracker_store.ContainedSQLTrackerStore",

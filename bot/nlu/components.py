@@ -112,7 +112,7 @@ class CatalogueEntityExtractor(GraphComponent, EntityExtractorMixin):
 class LanguageDetector(StoredComponent):
     """Sets the `language` field (nl/en) when the message clearly shows its language, else None.
 
-    The `language` slot follows it through a custom slot mapping (action_detect_language),
+    The `language` slot follows it through a custom slot mapping (action_message_slots),
     so an unclear message keeps the conversation's language."""
 
     FILE = "language_model.json"

@@ -25,6 +25,18 @@ def products_by_sku(*, session: Session, skus: Sequence[str]) -> list[Product]:
     return [found[s] for s in dict.fromkeys(skus) if s in found]
 
 
+def products_by_sku_lists(
+    *, session: Session, lists: Sequence[Sequence[str]]
+) -> list[list[Product]]:
+    """`products_by_sku` for several lists at once, with one look-up for all of them (a product
+    answer needs the products named, the one in context and the list last shown)."""
+    found = {
+        p.sku: p
+        for p in products_by_sku(session=session, skus=[s for skus in lists for s in skus if s])
+    }
+    return [[found[s] for s in dict.fromkeys(skus) if s in found] for skus in lists]
+
+
 def products_in(
     *, session: Session, category: str | None = None, brand: str | None = None, limit: int = 5
 ) -> list[Product]:

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.suggestions import ActionAnswerSuggestion, ActionExpireSuggestion, ActionThank
+from actions.suggestions import ActionAnswerSuggestion, ActionThank, expire_suggestion
 from bot.store.db import make_engine, make_session_factory
 from bot.store.models import Customer
 from bot.store.suggestion_models import (
@@ -272,7 +272,7 @@ async def test_a_yes_long_after_the_offer_is_not_taken_for_it(db: Session) -> No
         before=[*SERVED, user("thank"), action("action_thank"), user("faq"), action("utter_faq")],
         slots={"suggestion": suggestion, "suggestion_step": "offered"},
     )
-    _, expired = await run(ActionExpireSuggestion, later)
+    expired = expire_suggestion(later)
     assert slots_of(expired) == {"suggestion_step": None}
     dispatcher, _ = await run(ActionAnswerSuggestion, later)
     assert texts(dispatcher)[0].startswith("Oké")

@@ -106,7 +106,7 @@ def test_a_deep_link_links_sanne_and_the_bot_greets_her(live: Any, fake: FakeTel
     assert (status, body) == (200, {"status": "processed"})
     linked, greeting, *_ = fake.sent_texts(SANNE)
     assert linked.startswith("Gelukt, Sanne!")
-    # Rasa's greeting, after the notice: action_identify_customer fills customer_name from the
+    # Rasa's greeting, after the notice: action_message_slots fills customer_name from the
     # linked identity, so the bot greets her by name and knows her parcel is late.
     assert greeting.startswith("Hoi Sanne!") and "10452" in greeting
     engine = make_engine(database_url)
