@@ -35,14 +35,14 @@ from actions.product_context import (
 )
 from actions.product_reviews import answer_fit, answer_reviews
 from actions.product_search import need_names_the_product, relative_reply, search_reply
+from actions.product_variants import available_text, matching_variants, variants_text
 from actions.search_replies import not_sold_but_for, say_yes_or_no
 from bot import texts
-from bot.catalogue.sizes import matches_size
 from bot.formatting import join_words, money_text, rating_text, spec_text
 from bot.nlu.lexicon import everyday_words
 from bot.store import catalogue
 from bot.store.catalogue import closest_products, products_by_sku, products_in
-from bot.store.models import Product, ProductVariant
+from bot.store.models import Product
 
 LOW_STOCK = 2
 
@@ -53,42 +53,6 @@ def product_groups(tracker: Tracker) -> list[list[str]]:
     for number, entity in enumerate(latest_entities(tracker, "product")):
         groups[str(entity.get("group", f"button-{number}"))].append(str(entity["value"]))
     return list(groups.values())
-
-
-def variants_text(variants: list[ProductVariant], language: str) -> str:
-    """'maat 38, 39 en 42 (zwart/oranje)': sizes once, colour once when they share it."""
-    if not variants:
-        return ""
-    colours = {v.colour for v in variants}
-    if len(colours) > 1 or any(v.variant.lower() == "one size" for v in variants):
-        return join_words([variant_name(v, language) for v in variants], language)
-    word = texts.text("size_word", language)
-    text = f"{word} " + join_words([v.variant for v in variants], language)
-    colour = colours.pop()
-    return f"{text} ({colour})" if colour else text
-
-
-def variant_name(variant: ProductVariant, language: str) -> str:
-    if variant.variant.lower() == "one size":
-        return variant.colour or texts.text("one_size", language)
-    word = texts.text("size_word", language)
-    name = f"{word} {variant.variant}"
-    return f"{name} ({variant.colour})" if variant.colour else name
-
-
-def matching_variants(
-    product: Product, size: str | None, colour: str | None
-) -> list[ProductVariant]:
-    found = product.variants
-    if size:
-        found = [v for v in found if matches_size(v.variant, size)]
-    if colour:
-        found = [v for v in found if (v.colour or "").lower().startswith(colour.lower())]
-    return found
-
-
-def available_text(product: Product, language: str) -> str:
-    return variants_text([v for v in product.variants if v.stock > 0], language)
 
 
 def product_button(product: Product, language: str, aspect: str | None) -> dict[str, str]:
