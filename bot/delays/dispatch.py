@@ -12,7 +12,6 @@ import socket
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, Protocol
 from urllib.parse import quote
 
@@ -35,10 +34,6 @@ from bot.suggestions.reach import MARKETING, marketing_candidates
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 3600.0
-# How long a finished send waits to be marked together with the others ending about then: a
-# crash in between only means the notice goes through Rasa again, and the announcing action
-# says nothing the second time (docs/delays.md, "The last step is the receiver's").
-FINISH_WINDOW_SECONDS = 0.05
 PUSH_CHANNELS = ("whatsapp", "telegram")
 
 
@@ -172,11 +167,6 @@ class Dispatcher:
     channels: tuple[str, ...] = field(default_factory=enabled_channels)
     clock: Callable[[], dt.datetime] = utcnow
     sleep: Callable[[float], Any] = asyncio.sleep
-    _finishing: list[Callable[[Session], bool]] = field(
-        default_factory=list, init=False, repr=False
-    )
-    _written: asyncio.Future[None] | None = field(default=None, init=False, repr=False)
-    _writer: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
 
     async def _claim(self, limit: int, only_id: int | None = None) -> list[Leased]:
         now = self.clock()
@@ -241,29 +231,13 @@ class Dispatcher:
             await asyncio.wait(flying)
 
     async def _finish(self, token: str, message_id: int, status: str, **kw: Any) -> str:
-        """Mark the message; the marks of sends that end close together are written in one
-        transaction (one commit for a handful, not one each). Returns once it is written."""
         now = self.clock()
-        self._finishing.append(
-            partial(outbox.finish, message_id=message_id, token=token, status=status, now=now, **kw)
+        await self.store.run(
+            lambda s: outbox.finish(
+                s, message_id=message_id, token=token, status=status, now=now, **kw
+            )
         )
-        if self._written is None:
-            self._written = asyncio.get_running_loop().create_future()
-            self._writer = asyncio.create_task(self._write_finished())
-        await asyncio.shield(self._written)
         return status
-
-    async def _write_finished(self) -> None:
-        await asyncio.sleep(FINISH_WINDOW_SECONDS)  # let the sends ending about now join in
-        batch, self._finishing = self._finishing, []
-        written, self._written = self._written, None
-        assert written is not None
-        try:
-            await self.store.run(lambda s: [mark(s) for mark in batch])
-        except Exception as exc:  # every send in the batch fails over: their leases run out
-            written.set_exception(exc)
-        else:
-            written.set_result(None)
 
     async def _postpone(
         self, token: str, message_id: int, until: dt.datetime, reason: str, **kw: Any
