@@ -4,7 +4,7 @@ workers, recorded in Rasa's trackers; the fake Telegram API answers unthrottled.
 Runs the real stack (Rasa, action server; SQLite for the store and the tracker store) and
 `python -m bot.delays` workers as processes. Reports the rate with one and with two workers,
 and a separate paced run that must hold 10 messages a second per sender.
-Usage: python bench/delays_bench.py [OUT_JSON] [--orders N]
+Usage: python bench/delays_bench.py [OUT_JSON] [--orders N] [--paced N] [--only RUN]
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ from tests.helpers.fake_telegram import FakeTelegram  # noqa: E402
 from tests.helpers.fanout import (  # noqa: E402
     retailer_file,
     start_worker,
+    statuses,
     stop_worker,
-    wait_until_done,
 )
 from tests.helpers.stack import PORT_SHIFT  # noqa: E402
 
@@ -158,14 +158,15 @@ def seed(database_url: str, count: int) -> list[int]:
 def one_run(folder: Path, count: int, workers: int, pace: float, offset: int) -> dict[str, Any]:
     url = f"sqlite:///{folder / 'bench.db'}"
     chats = seed(url, count)
+    retailer = retailer_file(folder, per_sender_per_second=pace, batch_size=25, lease_seconds=120)
     settings = Settings(
         runtime_dir=folder / "runtime",
         database_url=url,
         rasa_port=5105 + offset + PORT_SHIFT,
         action_port=5155 + offset + PORT_SHIFT,
         web_port=8100 + offset + PORT_SHIFT,
+        retailer_file=retailer,  # Rasa's channel outputs pace at the provider by the same file
     )
-    retailer = retailer_file(folder, per_sender_per_second=pace, batch_size=25, lease_seconds=120)
     engine = make_engine(url)
     started = time.perf_counter()
     with make_session_factory(engine)() as session, session.begin():
@@ -201,7 +202,7 @@ def one_run(folder: Path, count: int, workers: int, pace: float, offset: int) ->
             cpu_before |= {f"worker {n}": cpu_seconds(p.pid) for n, p in enumerate(procs)}
             load_before = load_average()
             try:
-                final = wait_until_done(engine, count, timeout=1800)
+                final = wait_with_progress(engine, count, started, timeout=1800)
                 cpu_after = {name: cpu_seconds(pid) for name, pid in children.items()}
                 cpu_after |= {f"worker {n}": cpu_seconds(p.pid) for n, p in enumerate(procs)}
             finally:
@@ -220,14 +221,7 @@ def one_run(folder: Path, count: int, workers: int, pace: float, offset: int) ->
             )
         ).scalar_one()
     engine.dispose()
-    busiest = (
-        max(
-            (sum(1 for t in sends[i:] if t - start < 1.0) for i, start in enumerate(sends)),
-            default=0,
-        )
-        if len(sends) <= 5000
-        else None
-    )
+    busiest = busiest_second(sends)
     cpu_ms = {
         name: round(1000 * (cpu_after[name] - cpu_before.get(name, 0.0)) / count, 1)
         for name in cpu_after
@@ -249,6 +243,40 @@ def one_run(folder: Path, count: int, workers: int, pace: float, offset: int) ->
     return result
 
 
+def busiest_second(times: list[float]) -> int:
+    """The most messages in any one-second window [t, t + 1) of the sorted receive times."""
+    most, first = 0, 0
+    for last, at in enumerate(times):
+        while at - times[first] >= 1.0:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
+def wait_with_progress(
+    engine: Any, count: int, started: float, timeout: float, every: float = 10.0
+) -> dict[str, int]:
+    """Wait for the outbox to drain, printing how far it is every `every` seconds."""
+    deadline = time.monotonic() + timeout
+    shown = time.monotonic()
+    while True:
+        found = statuses(engine)
+        if found.get("pending", 0) == 0 and sum(found.values()) >= count:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the outbox did not drain in {timeout:.0f}s: {found}")
+        if time.monotonic() - shown >= every:
+            shown = time.monotonic()
+            done = sum(n for status, n in found.items() if status != "pending")
+            elapsed = time.perf_counter() - started
+            print(
+                f"  {done:>6,}/{count:,} done in {elapsed:5.0f} s, {done / elapsed:5.1f} /s,"
+                f" load {load_average()}",
+                flush=True,
+            )
+        time.sleep(0.5)
+
+
 def wait_for_first_lease(engine: Any, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     query = text(
@@ -260,6 +288,31 @@ def wait_for_first_lease(engine: Any, timeout: float = 120) -> None:
                 return
         time.sleep(0.05)
     raise AssertionError(f"no worker leased a message in {timeout:.0f}s")
+
+
+def summary(results: dict[str, Any], orders: int) -> str:
+    """The figures the target is about: the rates, and whether the pacing held."""
+    lines = ["", "summary"]
+    for name, label in (("one_worker", "1 worker"), ("two_workers", "2 workers")):
+        run = results.get(name)
+        if run:
+            minutes = 10_000 / 60 / max(run["per_second"], 0.01)
+            lines.append(
+                f"  {label}: {run['orders']:,} notices in {run['seconds']} s ="
+                f" {run['per_second']} /s (10,000 at this rate: {minutes:.1f} min;"
+                f" target 5 min = 33.3 /s); at the fake {run['telegram_messages']:,},"
+                f" in the trackers {run['trackers_with_notice']:,}; CPU ms per notice"
+                f" {run['cpu_ms_per_notice']}"
+            )
+    paced = results.get("paced_two_workers")
+    if paced:
+        held = paced["busiest_second"] <= paced["pace_per_s"]
+        lines.append(
+            f"  pacing at {paced['pace_per_s']:g} /s per sender: busiest second"
+            f" {paced['busiest_second']} ({'held' if held else 'NOT held'}),"
+            f" {paced['per_second']} /s over {paced['orders']:,} notices"
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -283,6 +336,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix=f"klantreis-delays-{name}-") as tmp:
             results[name] = one_run(Path(tmp), count, workers, pace, 2700 + offset * 10)
         print(name, json.dumps(results[name]), flush=True)
+    print(summary(results, args.orders), flush=True)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")

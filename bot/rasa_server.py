@@ -19,6 +19,9 @@ Two more for the delay fan-out (docs/benchmarks.md): one kept-alive HTTP session
 (the action server, NLG) instead of a new connection per call, and a failed `import sniffio`
 remembered instead of searched for again on every Telegram API call.
 
+A rule policy that remembers which rules fit a conversation's recent states, since a fan-out
+asks it the same question for every conversation.
+
 And one fix: a triggered intent (`/trigger_intent`) runs to the end even when its caller hangs
 up, so a proactive notice is never sent without being saved in the tracker (docs/delays.md).
 """
@@ -253,6 +256,44 @@ def _install_quick_sniffio_miss() -> None:
         sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 
+RULE_ANSWERS_KEPT = 4096  # remembered rule look-ups (distinct conversation states) per policy
+
+
+def _install_remembered_rule_lookup() -> None:
+    """RulePolicy finds the rules that fit a conversation by testing every rule (about 270
+    here) against each of the recent states, in Python, on every prediction: the largest part
+    of a delay notice's time in Rasa after the tracker store (docs/benchmarks.md). The answer
+    depends only on the rules and the states, and a fan-out asks the same question for
+    thousands of conversations, so the policy remembers its latest answers by the states.
+    Rules do not change in a running server; the remembered answer keeps its rule table alive,
+    so a new table (another model) never matches an old entry."""
+    from collections import OrderedDict
+
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    original = getattr(RulePolicy._get_possible_keys, "__wrapped__", RulePolicy._get_possible_keys)
+
+    def _get_possible_keys(self: Any, lookup: dict[str, str], states: list[Any]) -> set[str]:
+        try:
+            key = (id(lookup), len(lookup), json.dumps(states, sort_keys=True))
+        except (TypeError, ValueError):  # a state we cannot write down: no memory
+            return set(original(self, lookup, states))
+        kept: OrderedDict[Any, Any] | None = self.__dict__.get("_klantreis_rule_answers")
+        if kept is None:
+            kept = self.__dict__["_klantreis_rule_answers"] = OrderedDict()
+        found = kept.get(key)
+        if found is None or found[0] is not lookup:
+            found = kept[key] = (lookup, frozenset(original(self, lookup, states)))
+            if len(kept) > RULE_ANSWERS_KEPT:
+                kept.popitem(last=False)
+        else:
+            kept.move_to_end(key)
+        return set(found[1])  # the caller's own set
+
+    _get_possible_keys.__wrapped__ = original  # type: ignore[attr-defined]
+    RulePolicy._get_possible_keys = _get_possible_keys  # type: ignore[method-assign]
+
+
 def _install_held_listener() -> None:
     """Serve on the listening socket this process inherited, if any, instead of binding the
     port: `klantreis run` keeps Rasa's port open across restarts (bot/stack.py), systemd does
@@ -291,6 +332,7 @@ def install() -> None:
     _install_nlg_for_domain_responses_only()
     _install_kept_alive_endpoints()
     _install_quick_sniffio_miss()
+    _install_remembered_rule_lookup()
     _install_held_listener()
 
 

@@ -12,14 +12,23 @@ fails that one load or save, is logged with the conversation id, and goes up to 
 `FailSafeTrackerStore` keeps the conversation going. The channels refuse such ids at the edge
 (`bot.validation`), so this is the second line, not the first.
 
+It also saves without counting. Rasa's `save` first counts the conversation's stored events
+(a query with a sub-select for the latest session start) to know which events are new; that
+count was a third of the time a delay notice spent in Rasa (docs/benchmarks.md). Here a tracker
+remembers how many of its events are stored: all of them when it was loaded, none when the
+conversation was not found just before, and all of them after each save. Any other tracker
+(one Rasa made some other way) is counted as before.
+
 Endpoints: `tracker_store: {type: bot.tracker_store.ContainedSQLTrackerStore, url: …}`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
-from collections.abc import Generator
+import time
+from collections.abc import Generator, Iterator
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore, ensure_schema_exists
@@ -31,6 +40,13 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
 logger = logging.getLogger(__name__)
+
+# On a tracker: how many of its first events are in the store (our attribute, not Rasa's).
+STORED = "_klantreis_stored_events"
+# A conversation found absent counts as having no stored events for this long: the turn that
+# looked it up (under Rasa's lock for the conversation) saves it within that time.
+ABSENT_SECONDS = 60.0
+MAX_ABSENT = 10_000
 
 
 class ContainedSQLTrackerStore(SQLTrackerStore):
@@ -90,7 +106,7 @@ class ContainedSQLTrackerStore(SQLTrackerStore):
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
         try:
-            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+            tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
         except Exception as exc:
             logger.error(
                 "tracker store: could not load conversation %r: %s",
@@ -98,6 +114,48 @@ class ContainedSQLTrackerStore(SQLTrackerStore):
                 exc.__class__.__name__,
             )
             raise
+        if not fetch_events_from_all_sessions:  # what `_additional_events` counts
+            if tracker is None:
+                self._note_absent(sender_id)
+            else:
+                self._absent.pop(sender_id, None)
+                setattr(tracker, STORED, len(tracker.events))
+        return tracker
+
+    @property
+    def _absent(self) -> dict[str, float]:
+        absent: dict[str, float] | None = self.__dict__.get("_absent_since")
+        if absent is None:
+            absent = self.__dict__["_absent_since"] = {}
+        return absent
+
+    def _note_absent(self, sender_id: str) -> None:
+        now = time.monotonic()
+        absent = self._absent
+        absent.pop(sender_id, None)
+        absent[sender_id] = now
+        if len(absent) > MAX_ABSENT:  # look-ups that never saved: forget the oldest
+            for stale in list(itertools.islice(absent, len(absent) - MAX_ABSENT // 2)):
+                del absent[stale]
+
+    def _known_stored(self, tracker: DialogueStateTracker) -> int | None:
+        """How many of the tracker's events are stored, when we know without a query."""
+        if tracker.events.maxlen is not None:  # old events drop off the front: count
+            return None
+        known: int | None = getattr(tracker, STORED, None)
+        if known is None:
+            since = self._absent.pop(tracker.sender_id, None)
+            if since is not None and time.monotonic() - since < ABSENT_SECONDS:
+                known = 0
+        if known is None or known > len(tracker.events):
+            return None
+        return known
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Any]:
+        known = self._known_stored(tracker)
+        if known is None:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, known, len(tracker.events))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         try:
@@ -108,4 +166,7 @@ class ContainedSQLTrackerStore(SQLTrackerStore):
                 tracker.sender_id,
                 exc.__class__.__name__,
             )
+            setattr(tracker, STORED, None)  # who knows what got in: count next time
             raise
+        self._absent.pop(tracker.sender_id, None)
+        setattr(tracker, STORED, len(tracker.events))

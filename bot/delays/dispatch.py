@@ -10,7 +10,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable
-from contextlib import nullcontext, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -169,7 +169,6 @@ class Dispatcher:
     channels: tuple[str, ...] = field(default_factory=enabled_channels)
     clock: Callable[[], dt.datetime] = utcnow
     sleep: Callable[[float], Any] = asyncio.sleep
-    _locks: dict[str, asyncio.Lock] = field(default_factory=dict, init=False, repr=False)
 
     async def _claim(self, limit: int, only_id: int | None = None) -> list[Leased]:
         now = self.clock()
@@ -280,27 +279,20 @@ class Dispatcher:
             morning = policy.quiet_until(now)
             if morning is not None:
                 return await self._postpone(token, message.id, morning, "quiet hours")
-        paced = channel in PUSH_CHANNELS and policy.per_sender_per_second > 0
-        sender = self.senders.get(channel, channel)
-        # Paced: one send per sender at a time in this worker, each in its own slot, so the
-        # provider sees the rate even when Rasa is slow and would finish several at once.
-        async with self._sender_lock(sender) if paced else nullcontext():
-            if paced:
-                slot = await self.store.run(
-                    lambda s: reserve_slot(
-                        s, sender=sender, per_second=policy.per_sender_per_second, now=self.clock()
-                    )
+        if channel in PUSH_CHANNELS and policy.per_sender_per_second > 0:
+            # Spread the sends of every worker over the sender's slots, so Rasa is not handed
+            # a whole batch at once; the exact cap is the channel output's (connectors/pacing.py),
+            # where the message leaves, so sends under way need not wait for each other here.
+            sender = self.senders.get(channel, channel)
+            slot = await self.store.run(
+                lambda s: reserve_slot(
+                    s, sender=sender, per_second=policy.per_sender_per_second, now=self.clock()
                 )
-                wait = (slot - self.clock()).total_seconds()
-                if wait > 0:
-                    await self.sleep(wait)
-            return await self._send(leased, conversation, note)
-
-    def _sender_lock(self, sender: str) -> asyncio.Lock:
-        lock = self._locks.get(sender)
-        if lock is None:
-            lock = self._locks[sender] = asyncio.Lock()
-        return lock
+            )
+            wait = (slot - self.clock()).total_seconds()
+            if wait > 0:
+                await self.sleep(wait)
+        return await self._send(leased, conversation, note)
 
     async def _still_mine(self, leased: Leased) -> bool:
         """Renew the lease before sending, unless most of it is left: nobody else can have

@@ -38,6 +38,7 @@ from connectors.base import (
     Received,
     StoreBackedChannel,
 )
+from connectors.pacing import UNPACED, SendPacer, provider_rate
 from connectors.telegram.config import TelegramConfig, quiet_http_loggers, redact_logs
 from connectors.telegram.deeplink import token_digest, verify_start_token
 from connectors.telegram.keyboards import (
@@ -102,11 +103,12 @@ class TelegramInput(StoreBackedChannel, InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         # Secrets come from the environment (through Settings); credentials.yml holds none.
         options = {k: v for k, v in (credentials or {}).items() if k != "requires"}
-        config = TelegramConfig.from_settings(Settings.from_env(), options)
+        settings = Settings.from_env()
+        config = TelegramConfig.from_settings(settings, options)
         # This process now talks to Telegram with the token in every URL: keep it out of logs.
         quiet_http_loggers()
         redact_logs(config.token, config.webhook_secret)
-        return cls(config=config)
+        return cls(config=config, pacer=SendPacer(provider_rate(settings.retailer_file)))
 
     def __init__(
         self,
@@ -117,8 +119,10 @@ class TelegramInput(StoreBackedChannel, InputChannel):
         bot: Bot | None = None,
         poll_timeout: int = 25,
         poll_backoff: float = 1.0,
+        pacer: SendPacer = UNPACED,
     ):
         self.config = config
+        self.pacer = pacer  # the bot is one sender: every output of this channel shares it
         self._requests: list[HTTPXRequest] = []
         if bot is None:
             bot, self._requests = make_bot(config)
@@ -130,7 +134,7 @@ class TelegramInput(StoreBackedChannel, InputChannel):
         self._limiter = limiter
 
     def get_output_channel(self) -> OutputChannel | None:
-        return TelegramOutput(self.bot, self.store, shop_url=self.config.shop_url)
+        return TelegramOutput(self.bot, self.store, shop_url=self.config.shop_url, pacer=self.pacer)
 
     # --- HTTP -----------------------------------------------------------------------------
 
@@ -226,7 +230,9 @@ class TelegramInput(StoreBackedChannel, InputChannel):
         if incoming.kind == "button":
             return await self._button(incoming, on_new_message)
         turn = _Turn()
-        output = TelegramOutput(self.bot, self.store, shop_url=self.config.shop_url)
+        output = TelegramOutput(
+            self.bot, self.store, shop_url=self.config.shop_url, pacer=self.pacer
+        )
         received = await self.gateway.handle(
             incoming.inbound(),
             output,
@@ -249,7 +255,9 @@ class TelegramInput(StoreBackedChannel, InputChannel):
             return "ignored"
         title, payload, on_card = resolved
         turn = _Turn()
-        output = TelegramOutput(self.bot, self.store, shop_url=self.config.shop_url)
+        output = TelegramOutput(
+            self.bot, self.store, shop_url=self.config.shop_url, pacer=self.pacer
+        )
         answer = self._answer(incoming, turn, output, on_new_message, payload)
         acknowledged = False
 

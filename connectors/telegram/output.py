@@ -20,6 +20,7 @@ from bot.product_links import public_url
 from bot.store import identities
 from connectors.base import ChannelStore, Delivery, Outbound, Recorded, RecordingOutput
 from connectors.cards import Card, cards_of
+from connectors.pacing import UNPACED, SendPacer
 from connectors.telegram.keyboards import inline_keyboard
 
 logger = logging.getLogger(__name__)
@@ -86,8 +87,10 @@ class TelegramOutput(RecordingOutput):
         *,
         reply_markup: ReplyMarkup | None = None,
         shop_url: str | None = None,
+        pacer: SendPacer = UNPACED,
     ):
         super().__init__(store)
+        self.pacer = pacer
         self.bot = bot
         self.reply_markup = reply_markup
         self.shop_url = shop_url
@@ -204,7 +207,8 @@ class TelegramOutput(RecordingOutput):
         asked_to_wait = False
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                return await method(**kwargs)
+                async with self.pacer.slot():
+                    return await method(**kwargs)
             except RetryAfter as exc:
                 delay = exc.retry_after
                 seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
@@ -223,7 +227,8 @@ class TelegramOutput(RecordingOutput):
                     pause,
                 )
                 await asyncio.sleep(pause)
-        return await method(**kwargs)  # after a RetryAfter on the last attempt
+        async with self.pacer.slot():  # after a RetryAfter on the last attempt
+            return await method(**kwargs)
 
 
 def _never_delivered(exc: NetworkError) -> bool:

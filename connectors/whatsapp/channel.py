@@ -30,6 +30,7 @@ from connectors.base import (
     Received,
     StoreBackedChannel,
 )
+from connectors.pacing import SendPacer, provider_rate
 from connectors.whatsapp.client import TwilioSender
 from connectors.whatsapp.config import WhatsAppConfig
 from connectors.whatsapp.inbound import answer_by_number, link_by_phone, parse_inbound
@@ -63,7 +64,10 @@ class WhatsAppInput(StoreBackedChannel, InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         options = {k: v for k, v in (credentials or {}).items() if k != "requires"}
-        return cls(WhatsAppConfig.from_settings(Settings.from_env(), options))
+        settings = Settings.from_env()
+        config = WhatsAppConfig.from_settings(settings, options)
+        pacer = SendPacer(provider_rate(settings.retailer_file))
+        return cls(config, sender=TwilioSender(config, pacer=pacer))
 
     def __init__(
         self,

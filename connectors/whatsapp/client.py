@@ -21,6 +21,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
+from connectors.pacing import UNPACED, SendPacer
 from connectors.whatsapp.config import WhatsAppConfig
 
 logger = logging.getLogger(__name__)
@@ -60,9 +61,12 @@ class Sent:
 
 
 class TwilioSender:
-    def __init__(self, config: WhatsAppConfig, retry_delay: float = RETRY_DELAY):
+    def __init__(
+        self, config: WhatsAppConfig, retry_delay: float = RETRY_DELAY, pacer: SendPacer = UNPACED
+    ):
         self.config = config
         self.retry_delay = retry_delay
+        self.pacer = pacer  # one sender number (or messaging service): one pace
         self._client: Client | None = None
         self._http: AsyncTwilioHttpClient | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -121,10 +125,11 @@ class TwilioSender:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 # The SDK's async client does not apply its own timeout: we do.
-                message = await asyncio.wait_for(
-                    self._client_for_this_loop().messages.create_async(**params),
-                    timeout=self.config.timeout,
-                )
+                async with self.pacer.slot():
+                    message = await asyncio.wait_for(
+                        self._client_for_this_loop().messages.create_async(**params),
+                        timeout=self.config.timeout,
+                    )
                 break
             except TwilioRestException as exc:
                 code = str(exc.code or exc.status)

@@ -94,3 +94,42 @@ async def test_endpoint_sessions_are_kept_open_per_endpoint() -> None:
     assert other is not first
     await first.close()
     await other.close()
+
+
+def test_the_rule_policy_finds_the_same_rules_as_before() -> None:
+    import json
+
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    def state(action: str, intent: str | None = None, **slots: float) -> dict:
+        found: dict = {"prev_action": {"action_name": action}}
+        if intent:
+            found["user"] = {"intent": intent}
+        if slots:
+            found["slots"] = {name: (value,) for name, value in slots.items()}
+        return found
+
+    listen, notice = "action_listen", "EXTERNAL_delivery_delayed"
+    rules = {
+        json.dumps([state(listen, "greet")]): "utter_greet",
+        json.dumps([state(listen, notice)]): "action_announce_delay",
+        json.dumps([state(listen, notice), state("action_announce_delay", notice)]): listen,
+        json.dumps([state(listen, "greet", handoff=1.0)]): "utter_agent_busy",
+    }
+    conversations = [
+        [state("action_session_start"), state(listen, "greet")],
+        [state(listen, "greet", handoff=1.0)],
+        [state(listen, notice)],
+        [state(listen, notice), state("action_announce_delay", notice)],
+        [state(listen, "bye")],
+    ]
+    policy = RulePolicy.__new__(RulePolicy)  # the look-up uses only the rule table and states
+    original = RulePolicy._get_possible_keys.__wrapped__  # type: ignore[attr-defined]
+    expected = [set(original(policy, rules, states)) for states in conversations]
+    assert expected[1] >= {json.dumps([state(listen, "greet", handoff=1.0)])}
+    for _ in range(2):  # the second round is remembered
+        for states, keys in zip(conversations, expected, strict=True):
+            found = policy._get_possible_keys(rules, states)
+            assert found == keys
+            found.clear()  # the caller's own set: what is remembered stays
+    assert [policy._get_possible_keys(rules, states) for states in conversations] == expected
