@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import end_turn, language_of, say, store_session
+from actions.common import end_turn, language_of, latest_values, say, store_session
 from actions.disambiguation import candidates, offer_choices
 from actions.handoff import hand_off
 from actions.identity import open_matter
@@ -87,6 +87,15 @@ def misses_in_a_row(tracker: Tracker) -> int:
     return count
 
 
+# A fragment that names a category is a search ('regenjas voor dames'); a longer unclear message
+# that mentions one ('mijn tent is kapot en de rits ...') may be anything, so it is asked again.
+SHORT_SEARCH_WORDS = 8
+
+
+def is_short_search(tracker: Tracker, text: str) -> bool:
+    return bool(latest_values(tracker, "category")) and len(text.split()) <= SHORT_SEARCH_WORDS
+
+
 class ActionFallback(Action):
     """First miss: when the NLU hesitated between two intents, "Bedoel je…?" with both as
     buttons (actions/disambiguation.py), else ask to rephrase with topics. Second miss in a
@@ -94,7 +103,9 @@ class ActionFallback(Action):
     conversation has no channel identity).
 
     A message whose intent is unclear but which names a product, or a detail of the product
-    just discussed, is answered as a product question ('heb je hem in 43?'). The turn always
+    just discussed, is answered as a product question ('heb je hem in 43?'); so is a short
+    one that names a category of the catalogue ('tent voor 4 personen', 'sup board under
+    300 euro': a shopper's search typed as a fragment). The turn always
     ends here (or, when nobody can take the handoff, goes on to leave_message_form), so a
     low-confidence prediction cannot call the fallback twice.
     """
@@ -110,7 +121,9 @@ class ActionFallback(Action):
         if not text.strip():
             say(dispatcher, language, "empty_message")
             return end_turn()
-        if has_product_question(tracker) and not tracker.active_loop.get("name"):
+        if not tracker.active_loop.get("name") and (
+            has_product_question(tracker) or is_short_search(tracker, text)
+        ):
             return [*answer_product_question(dispatcher, tracker), *end_turn()]
         if misses_in_a_row(tracker) >= 2:
             return hand_off(dispatcher, tracker, "fallback")

@@ -12,7 +12,7 @@ from actions.conversation import ActionFallback, ActionSmalltalkInForm
 from actions.disambiguation import candidates
 from bot.texts import catalogue
 from tests.helpers.handoff import followup
-from tests.helpers.trackers import make_tracker, texts
+from tests.helpers.trackers import entity, make_tracker, texts
 
 
 def hesitant(
@@ -137,3 +137,28 @@ async def test_small_talk_in_a_form_gets_a_short_answer_and_the_way_out(
     assert reply.startswith(start)
     assert ("'laat maar'" if language == "nl" else "'never mind'") in reply
     assert events == []  # no slot touched: the form asks its question again
+
+
+async def test_a_search_typed_as_a_fragment_is_searched_not_asked_again(store: str) -> None:
+    """'tent voor 4 personen' with an unclear intent: the catalogue's category makes it a search."""
+    nl, en = CollectingDispatcher(), CollectingDispatcher()
+    facts = [entity("category", "tents"), entity("attribute", "persons=4")]
+    for dispatcher, text, language in (
+        (nl, "tent voor 4 personen", "nl"),
+        (en, "tent for four people", "en"),
+    ):
+        tracker = hesitant(text, [("product_question", 0.2)], language=language)
+        tracker.latest_message["catalogue"] = facts
+        await ActionFallback().run(dispatcher, tracker, {})
+        cards = [c for m in dispatcher.messages for c in (m.get("custom") or {}).get("cards", [])]
+        assert cards and cards[0]["sku"] == "TP-TNT-002", texts(dispatcher)  # Wadden Family 4
+
+
+async def test_a_long_unclear_message_naming_a_category_is_asked_again(
+    store: str, dispatcher: CollectingDispatcher
+) -> None:
+    text = "mijn tent is gisteren kapot gegaan en nu weet ik echt niet wat ik moet doen"
+    tracker = hesitant(text, [("complaint", 0.2)])
+    tracker.latest_message["catalogue"] = [entity("category", "tents")]
+    await ActionFallback().run(dispatcher, tracker, {})
+    assert texts(dispatcher)[0].startswith(catalogue()["ask_rephrase"]["nl"][:20])
