@@ -59,8 +59,18 @@ class ActionGreet(Action):
         return []
 
 
+# A fragment that names a category is a search ('regenjas voor dames'); a longer unclear message
+# that mentions one ('mijn tent is kapot en de rits ...') may be anything, so it is asked again.
+SHORT_SEARCH_WORDS = 8
+
+
+def is_short_search(tracker: Tracker, text: str) -> bool:
+    return bool(latest_values(tracker, "category")) and len(text.split()) <= SHORT_SEARCH_WORDS
+
+
 class ActionHandleInform(Action):
-    """A bare answer ('10452', 'maat 43') when no form asked for one: find what it is about."""
+    """A bare answer ('10452', 'maat 43') when no form asked for one: find what it is about.
+    A fragment naming a category ('tent voor 4 personen') is a search."""
 
     def name(self) -> str:
         return "action_handle_inform"
@@ -68,7 +78,8 @@ class ActionHandleInform(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if has_product_question(tracker):
+        text = tracker.latest_message.get("text") or ""
+        if has_product_question(tracker) or is_short_search(tracker, text):
             return answer_product_question(dispatcher, tracker)
         say(dispatcher, language_of(tracker), "ask_rephrase")
         return []
@@ -85,15 +96,6 @@ def misses_in_a_row(tracker: Tracker) -> int:
             break
         count += 1
     return count
-
-
-# A fragment that names a category is a search ('regenjas voor dames'); a longer unclear message
-# that mentions one ('mijn tent is kapot en de rits ...') may be anything, so it is asked again.
-SHORT_SEARCH_WORDS = 8
-
-
-def is_short_search(tracker: Tracker, text: str) -> bool:
-    return bool(latest_values(tracker, "category")) and len(text.split()) <= SHORT_SEARCH_WORDS
 
 
 class ActionFallback(Action):

@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import ActionFallback, ActionSmalltalkInForm
+from actions.conversation import ActionFallback, ActionHandleInform, ActionSmalltalkInForm
 from actions.disambiguation import candidates
 from bot.texts import catalogue
 from tests.helpers.handoff import followup
@@ -162,3 +162,17 @@ async def test_a_long_unclear_message_naming_a_category_is_asked_again(
     tracker.latest_message["catalogue"] = [entity("category", "tents")]
     await ActionFallback().run(dispatcher, tracker, {})
     assert texts(dispatcher)[0].startswith(catalogue()["ask_rephrase"]["nl"][:20])
+
+
+async def test_a_search_fragment_read_as_a_bare_answer_is_searched(
+    store: str, dispatcher: CollectingDispatcher
+) -> None:
+    """The NLU may call 'tent voor 4 personen' an inform (a bare answer) outside any form."""
+    tracker = make_tracker(text="tent voor 4 personen", intent="inform", slots={"language": "nl"})
+    tracker.latest_message["catalogue"] = [
+        entity("category", "tents"),
+        entity("attribute", "persons=4"),
+    ]
+    await ActionHandleInform().run(dispatcher, tracker, {})
+    cards = [c for m in dispatcher.messages for c in (m.get("custom") or {}).get("cards", [])]
+    assert cards and cards[0]["sku"] == "TP-TNT-002", texts(dispatcher)  # Wadden Familie 4
