@@ -47,9 +47,10 @@ class Card:
     buttons: list[dict[str, str]] = field(default_factory=list)
 
     def caption(self) -> str:
-        """'Veloce Aero 3 · € 129,95\\n★ 4,5 (12 reviews)\\nOp voorraad in maat 43'."""
+        """Name and price, rating, the reason (a search's fit, a suggestion's review snippet)
+        and stock, a line each, as the web widget shows them."""
         lines = [f"{self.name} · {self.price}" if self.price else self.name]
-        lines += [line for line in (self.rating_text, self.stock_text) if line]
+        lines += [line for line in (self.rating_text, self.reason, self.stock_text) if line]
         return "\n".join(lines)
 
 

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from connectors.base import Outbound
-from connectors.cards import MAX_CARDS, card_buttons, cards_of, message_buttons, read_cards
+from connectors.cards import (
+    MAX_CARDS,
+    Card,
+    card_buttons,
+    cards_of,
+    message_buttons,
+    read_cards,
+)
 
 BUTTON = {"title": "Meer info", "payload": '/product_question{"product": "TP-RUN-001"}'}
 CARD = {
@@ -56,3 +63,21 @@ def test_card_buttons_follow_the_messages_own_buttons() -> None:
     }
     assert message_buttons(recorded) == [own, BUTTON, BUTTON]
     assert card_buttons(None) == [] and message_buttons(None) == []
+
+
+def test_the_caption_carries_the_reason_under_the_rating() -> None:
+    """Telegram's photo caption and WhatsApp's card text: a suggestion's review snippet too."""
+    card = Card(
+        sku="TP-X",
+        name="Golfslag neoprene schoenen",
+        price="€ 39,95",
+        rating_text="★ 4,4 (5 reviews)",
+        reason='"Warme voeten, ook in april."',
+        stock_text="Op voorraad in maat 43",
+    )
+    assert card.caption().split("\n") == [
+        "Golfslag neoprene schoenen · € 39,95",
+        "★ 4,4 (5 reviews)",
+        '"Warme voeten, ook in april."',
+        "Op voorraad in maat 43",
+    ]
