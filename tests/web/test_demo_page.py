@@ -11,7 +11,6 @@ from bot.settings import Settings
 from bot.stack import Stack, running_stack
 from tests.helpers.browser import (
     bot_messages,
-    chromium,
     open_chat,
     screenshot_on_failure,
     send,
@@ -32,12 +31,6 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     require_model(settings)
     with running_stack(settings) as stack:
         yield stack
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 def test_a_shopper_chats_reloads_and_opens_a_second_tab(

@@ -39,7 +39,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from bot.settings import Settings
 from bot.stack import Stack, running_stack
-from tests.helpers.browser import chromium, screenshot_on_failure
+from tests.helpers.browser import screenshot_on_failure
 from tests.helpers.demo import make_demo_store
 from tests.helpers.stack import require_model, test_settings
 
@@ -117,12 +117,6 @@ def shop_page(bot: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from bot.store.db import make_engine, make_session_factory
 from bot.store.models import Product
 from tests.helpers.browser import (
     bot_messages,
-    chromium,
     open_chat,
     screenshot_on_failure,
     send,
@@ -48,12 +47,6 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     require_model(settings)
     with running_stack(settings) as stack:
         yield stack
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 def test_a_product_list_shows_as_cards_and_more_info_is_answered(

@@ -26,7 +26,7 @@ from bot.store.suggestion_models import (
     SuggestionEvent,
     SuggestionSuppression,
 )
-from tests.helpers.browser import bot_messages, chromium, open_chat, screenshot_on_failure, send
+from tests.helpers.browser import bot_messages, open_chat, screenshot_on_failure, send
 from tests.helpers.demo import make_demo_store
 from tests.helpers.stack import require_model, test_settings
 
@@ -45,12 +45,6 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     with running_stack(settings) as stack:
         stack.database_url = settings.database_url  # type: ignore[attr-defined]
         yield stack
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 def session_of(bot: Stack):  # type: ignore[no-untyped-def]
