@@ -1,6 +1,11 @@
 """The shop settled a same-parcel addition (`EXTERNAL_order_addition_settled`, queued by
 bot/suggestions/settlement.py): tell the customer, once, in their language, only in a
-conversation that is theirs."""
+conversation that is theirs.
+
+"Once" holds across retries: the outbox triggers the intent again when a worker dies after Rasa
+answered but before the outbox marked the message sent. The action claims the addition
+(`announced_at`, set only where it is still empty) before it speaks, as delay notices claim their
+notice id (bot/store/announced_notices.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from actions.common import latest_values, say, store_session
@@ -15,7 +21,7 @@ from actions.delays import trusted_external
 from bot.formatting import money_text
 from bot.language import supported
 from bot.store import identities
-from bot.store.models import Customer, Order, Product
+from bot.store.models import Customer, Order, Product, utcnow
 from bot.store.suggestion_models import OrderAddition, Suggestion
 
 SAID = ("paid", "confirmed", "refused")
@@ -33,6 +39,20 @@ def theirs(session: Session, conversation_id: str, addition: OrderAddition) -> b
     customer = session.get(Customer, addition.customer_id)
     live = identities.live(session, customer).id if customer is not None else None
     return who.verified and who.customer_id in (addition.customer_id, live)
+
+
+def claim(session: Session, addition: OrderAddition) -> bool:
+    """Mark the addition announced; False when an earlier attempt did (say nothing then).
+
+    One conditional UPDATE, so two concurrent attempts cannot both win, on SQLite and PostgreSQL.
+    """
+    claimed = session.execute(
+        update(OrderAddition)
+        .where(OrderAddition.id == addition.id, OrderAddition.announced_at.is_(None))
+        .values(announced_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return bool(claimed.rowcount)
 
 
 def language_for(session: Session, addition: OrderAddition) -> str:
@@ -66,6 +86,8 @@ class ActionAnnounceOrderAddition(Action):
             order = session.get(Order, addition.order_id)
             product = session.get(Product, addition.product_id)
             if order is None or product is None:
+                return []
+            if not claim(session, addition):
                 return []
             language = language_for(session, addition)
             say(

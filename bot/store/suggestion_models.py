@@ -124,3 +124,5 @@ class OrderAddition(Base):
     channel = Column(String(20), nullable=False)
     created_at = Column(UtcDateTime, nullable=False, default=utcnow)
     settled_at = Column(UtcDateTime)
+    # Set by the action that tells the customer the shop's answer: a retried trigger says nothing.
+    announced_at = Column(UtcDateTime)

@@ -8,6 +8,7 @@ import dataclasses
 from collections.abc import Iterator
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -176,3 +177,30 @@ async def test_the_customer_hears_it_in_their_language_only_in_their_conversatio
         nobody = CollectingDispatcher()
         await ActionAnnounceOrderAddition().run(nobody, typed, {})
         assert nobody.messages == []
+
+
+async def test_a_retried_trigger_says_nothing_the_second_time(db: Session) -> None:
+    """The outbox triggers again when a worker died after Rasa answered: one confirmation."""
+    addition_id = accepted(db, PAYMENT)
+    settle_addition(db, addition_id=addition_id, status="paid", now=utcnow())
+    db.commit()
+    entities = [{"entity": "addition_id", "value": str(addition_id)}]
+
+    def trigger(sender: str) -> Tracker:
+        return conversation(
+            sender,
+            intent="EXTERNAL_order_addition_settled",
+            metadata={"is_external": True},
+            entities=entities,
+        )
+
+    stranger = CollectingDispatcher()
+    await ActionAnnounceOrderAddition().run(stranger, trigger("web:someone-else"), {})
+    assert stranger.messages == []  # a refused attempt does not use up the announcement
+
+    first, again = CollectingDispatcher(), CollectingDispatcher()
+    await ActionAnnounceOrderAddition().run(first, trigger(ANA), {})
+    await ActionAnnounceOrderAddition().run(again, trigger(ANA), {})
+    assert len(first.messages) == 1 and again.messages == []
+    db.expire_all()
+    assert db.get(OrderAddition, addition_id).announced_at is not None  # type: ignore[union-attr]
