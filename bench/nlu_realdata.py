@@ -63,8 +63,13 @@ def load_realdata(split: str = "all") -> list[tuple[str, str, str]]:
     return examples
 
 
+def answered(intent: str, retrieval: str | None) -> str:
+    """The answer as one label: an FAQ answer is its retrieval intent ("faq/payment_methods")."""
+    return retrieval if intent == "faq" and retrieval else intent
+
+
 def per_intent(rows: list[tuple[str, str]]) -> dict[str, dict[str, float | int]]:
-    """Recall per gold intent: how many of its messages got the right answer."""
+    """Recall per gold intent: how many of its messages got the right answer (see answered)."""
     totals: Counter = Counter()
     right: Counter = Counter()
     for gold, predicted in rows:
@@ -81,8 +86,11 @@ THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 MARGINS = (0.0, 0.05, 0.1)
 
 
-async def rankings(model: Path, texts: list[str]) -> list[list[tuple[str, float]]]:
-    """The intent classifier's own ranking per message, nlu_fallback taken out."""
+async def rankings(
+    model: Path, texts: list[str]
+) -> list[tuple[list[tuple[str, float]], str | None]]:
+    """The intent classifier's own ranking per message, nlu_fallback taken out, and the FAQ
+    answer the response selector picked."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
@@ -92,7 +100,13 @@ async def rankings(model: Path, texts: list[str]) -> list[list[tuple[str, float]
         ranking = parsed.get("intent_ranking") or [parsed["intent"]]
         if parsed["intent"]["name"] == "out_of_scope" and ranking[0]["name"] != "out_of_scope":
             ranking = [parsed["intent"]]  # the gibberish guard's verdict, not the classifier's
-        rows.append([(r["name"], r["confidence"]) for r in ranking if r["name"] != "nlu_fallback"])
+        selector = parsed.get("response_selector", {}).get("faq", {}).get("response", {})
+        rows.append(
+            (
+                [(r["name"], r["confidence"]) for r in ranking if r["name"] != "nlu_fallback"],
+                selector.get("intent_response_key"),
+            )
+        )
     return rows
 
 
@@ -104,12 +118,12 @@ def sweep(model: Path, split: str) -> list[dict[str, float | int | None]]:
     for threshold in THRESHOLDS:
         for margin in MARGINS:
             stats: dict[str, Counter] = defaultdict(Counter)
-            for (_, gold, name), ranking in zip(examples, ranked, strict=True):
+            for (_, gold, name), (ranking, retrieval) in zip(examples, ranked, strict=True):
                 best, confidence = ranking[0]
                 second = ranking[1][1] if len(ranking) > 1 else 0.0
                 if confidence < threshold or confidence - second < margin:
                     best = "nlu_fallback"
-                tally(stats[name.split("-")[0]], gold, best, None)
+                tally(stats[name.split("-")[0]], gold, best, retrieval)
             row: dict[str, float | int | None] = {"threshold": threshold, "margin": margin}
             for language, counted in sorted(stats.items()):
                 found = figures(counted)
@@ -136,15 +150,16 @@ def main(out_dir: Path, model: Path | None, split: str) -> None:
     rows: dict[str, list[tuple[str, str]]] = defaultdict(list)
     confusions: Counter = Counter()
     errors: list[dict[str, str]] = []
-    for (text, gold, name), (intent, _) in zip(examples, predictions, strict=True):
+    for (text, gold, name), (intent, retrieval) in zip(examples, predictions, strict=True):
         language = name.split("-")[0]
-        tally(per_language[language], gold, intent, None)
-        tally(per_source[name], gold, intent, None)
-        rows[language].append((gold, intent))
-        wrong = intent not in REJECTED if gold == "out_of_scope" else intent != gold
+        tally(per_language[language], gold, intent, retrieval)
+        tally(per_source[name], gold, intent, retrieval)
+        label = answered(intent, retrieval)
+        rows[language].append((gold, label))
+        wrong = label not in REJECTED if gold == "out_of_scope" else label != gold
         if wrong:
-            confusions[(language, gold, intent)] += 1
-            errors.append({"text": text, "expected": gold, "predicted": intent, "source": name})
+            confusions[(language, gold, label)] += 1
+            errors.append({"text": text, "expected": gold, "predicted": label, "source": name})
     summary = {
         "model": str(model),
         "split": split,
