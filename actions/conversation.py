@@ -15,6 +15,7 @@ from actions.disambiguation import candidates, offer_choices
 from actions.handoff import hand_off
 from actions.identity import open_matter
 from actions.products import answer_product_question, has_product_question
+from actions.search_replies import BUYING
 from bot.formatting import date_text
 
 MISSED_INTENTS = ("nlu_fallback",)
@@ -66,6 +67,28 @@ SHORT_SEARCH_WORDS = 8
 
 def is_short_search(tracker: Tracker, text: str) -> bool:
     return bool(latest_values(tracker, "category")) and len(text.split()) <= SHORT_SEARCH_WORDS
+
+
+class ActionOutOfScope(Action):
+    """Off-topic to the classifier. A message that names a product or a category of the
+    catalogue and is short or asks to buy ('kan ik een kajak kopen', 'waar koop ik een goede
+    wandelstok') is a shopper's search the classifier missed: answered as one (a thing we
+    don't sell gets 'we don't sell that' there). Anything else gets the polite off-topic
+    answer, whose text (actions/nlg.py) still says 'we don't sell pizza' to 'do you sell pizza?'.
+    """
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        named = latest_values(tracker, "product") or latest_values(tracker, "category")
+        if named and (len(text.split()) <= SHORT_SEARCH_WORDS or BUYING.search(text)):
+            return answer_product_question(dispatcher, tracker)
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []
 
 
 class ActionHandleInform(Action):

@@ -212,7 +212,8 @@ def not_sold_message(session: Session, thing: str, language: str) -> dict[str, A
 # Off-topic to the classifier, the thing counts only when buying is said outright: "heb je zin
 # in een biertje?" or "kan ik hier pinnen?" ask for nothing to sell.
 BUYING = re.compile(
-    r"(?<!\w)(verko(?:op|pen)|kopen|bestellen|sell|buy|order|stock|carry|got any|have any)(?!\w)",
+    r"(?<!\w)(verko(?:op|pen)|kopen|koop|bestellen|aanschaffen|sell|buy|purchase|order|stock|"
+    r"carry|got any|have any)(?!\w)",
     re.IGNORECASE,
 )
 

@@ -56,3 +56,14 @@ def test_we_do_not_sell_laptops_or_bikes(bot: Stack) -> None:
     assert english["text"].startswith("Sorry, we don't sell laptops.")
     dutch = reply(bot, "s6", "verkopen jullie fietsen?")
     assert dutch["text"].startswith("Fietsen verkopen we niet, sorry.")
+
+
+def test_buying_questions_the_classifier_may_call_off_topic(bot: Stack) -> None:
+    """Whether the NLU reads these as a product question or as off-topic, the shopper gets an
+    answer about the range (action_out_of_scope searches a short message naming a category)."""
+    kayak = reply(bot, "s7", "kan ik een kajak kopen")
+    assert kayak["text"].startswith("Kajak verkopen we niet, sorry."), kayak["text"]
+    tent = reply(bot, "s8", "waar koop ik een tent voor 4 personen")
+    assert "Wadden Familie 4" in tent["text"], tent["text"]
+    alarm = reply(bot, "s9", "zet een wekker om 7 uur")
+    assert "kajak" not in alarm["text"].lower() and "tent" not in alarm["text"].lower()

@@ -26,6 +26,10 @@ ASKING = {
         r"verko(?:op|pen) (?:jullie|je|u)",
         r"(?:hebben|heb) (?:jullie|je|u)",
         r"kan (?:ik|je) (?:bij jullie|hier)",
+        # 'kan ik een kajak kopen', 'is het mogelijk om een fiets te bestellen': a buying verb
+        # later in the sentence makes the words after 'kan ik' the thing.
+        r"kan (?:ik|je)(?: ergens| online)?(?=.*\b(?:kopen|bestellen|aanschaffen)\b)",
+        r"is het mogelijk(?: om)?(?=.*\bte (?:kopen|bestellen)\b)",
         r"zijn er (?:bij jullie )?(?:ook )?",
         r"doen jullie (?:ook )?in",
         r"hebben jullie",
@@ -54,6 +58,8 @@ FILLERS = frozenset(
         "soms",
         "kopen",
         "bestellen",
+        "aanschaffen",
+        "online",
         "krijgen",
         "verkopen",
         "ergens",

@@ -8,7 +8,12 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import ActionFallback, ActionHandleInform, ActionSmalltalkInForm
+from actions.conversation import (
+    ActionFallback,
+    ActionHandleInform,
+    ActionOutOfScope,
+    ActionSmalltalkInForm,
+)
 from actions.disambiguation import candidates
 from bot.texts import catalogue
 from tests.helpers.handoff import followup
@@ -176,3 +181,36 @@ async def test_a_search_fragment_read_as_a_bare_answer_is_searched(
     await ActionHandleInform().run(dispatcher, tracker, {})
     cards = [c for m in dispatcher.messages for c in (m.get("custom") or {}).get("cards", [])]
     assert cards and cards[0]["sku"] == "TP-TNT-002", texts(dispatcher)  # Wadden Familie 4
+
+
+def off_topic(text: str, language: str, facts: list[dict[str, Any]]) -> Tracker:
+    tracker = make_tracker(text=text, intent="out_of_scope", slots={"language": language})
+    tracker.latest_message["catalogue"] = facts
+    return tracker
+
+
+async def test_a_purchase_read_as_off_topic_is_searched(store: str) -> None:
+    """'waar koop ik een goede tent voor 4 personen': the classifier said off-topic, but the
+    message asks to buy something of the catalogue."""
+    facts = [entity("category", "tents"), entity("attribute", "persons=4")]
+    for text, language in (
+        ("waar koop ik een goede tent voor 4 personen, ik ga met mijn gezin kamperen", "nl"),
+        ("where could I purchase a tent for four people", "en"),
+    ):
+        dispatcher = CollectingDispatcher()
+        await ActionOutOfScope().run(dispatcher, off_topic(text, language, facts), {})
+        cards = [c for m in dispatcher.messages for c in (m.get("custom") or {}).get("cards", [])]
+        assert cards and cards[0]["sku"] == "TP-TNT-002", texts(dispatcher)
+
+
+async def test_off_topic_stays_off_topic_without_a_thing_to_buy(
+    store: str, dispatcher: CollectingDispatcher
+) -> None:
+    await ActionOutOfScope().run(dispatcher, off_topic("zet een wekker om 7 uur", "nl", []), {})
+    long_story = "gisteren zat ik in mijn tent te lezen over de Romeinen, wist jij dat"
+    await ActionOutOfScope().run(
+        dispatcher, off_topic(long_story, "nl", [entity("category", "tents")]), {}
+    )
+    # Both get the off-topic text (rendered by the NLG endpoint, which also knows 'we don't
+    # sell pizza'), not a search.
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_out_of_scope"] * 2

@@ -19,6 +19,9 @@ from bot.store.catalogue import products_by_sku
         ("heb je een laptop voor mijn zoon?", "nl", "laptop"),
         ("kan ik bij jullie een koelkast kopen", "nl", "koelkast"),
         ("can I buy a fridge here?", "en", "fridge"),
+        ("kan ik een koelkast kopen?", "nl", "koelkast"),
+        ("kan je online een surfplank bestellen", "nl", "surfplank"),
+        ("is het mogelijk om een fiets bij jullie te kopen", "nl", "fiets"),
     ],
 )
 def test_things_we_do_not_sell(shop: Session, text: str, language: str, thing: str) -> None:
@@ -40,6 +43,10 @@ def test_things_we_do_not_sell(shop: Session, text: str, language: str, thing: s
         ("do you sell gift cards?", "en"),
         ("heb je iets goedkopers?", "nl"),
         ("hoeveel kost de Veloce Aero 3?", "nl"),
+        ("kan ik een tent kopen?", "nl"),
+        ("kan ik nog iets bij mijn bestelling bestellen", "nl"),  # an order question
+        ("is het mogelijk om mijn adres te wijzigen", "nl"),
+        ("kan ik met iDEAL een tent kopen", "nl"),
     ],
 )
 def test_what_we_sell_and_service_questions_are_left_alone(
