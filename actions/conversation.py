@@ -15,7 +15,7 @@ from actions.disambiguation import candidates, offer_choices
 from actions.handoff import hand_off
 from actions.identity import open_matter
 from actions.products import answer_product_question, has_product_question
-from actions.search_replies import BUYING
+from actions.search_replies import BUYING, out_of_scope_not_sold
 from bot.formatting import date_text
 
 MISSED_INTENTS = ("nlu_fallback",)
@@ -73,7 +73,8 @@ class ActionOutOfScope(Action):
     """Off-topic to the classifier. A message that names a product or a category of the
     catalogue and is short or asks to buy ('kan ik een kajak kopen', 'waar koop ik een goede
     wandelstok') is a shopper's search the classifier missed: answered as one (a thing we
-    don't sell gets 'we don't sell that' there). Anything else gets the polite off-topic
+    don't sell gets 'we don't sell that' there). So is a short question about a detail of the
+    product being discussed ('hoeveel kilo kan erop?'). Anything else gets the polite off-topic
     answer, whose text (actions/nlg.py) still says 'we don't sell pizza' to 'do you sell pizza?'.
     """
 
@@ -84,8 +85,13 @@ class ActionOutOfScope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
+        unsold = out_of_scope_not_sold(text, language_of(tracker))
+        if unsold is not None:  # 'got any tennis rackets': not a typo of a thing we sell
+            dispatcher.utter_message(**unsold)
+            return []
         named = latest_values(tracker, "product") or latest_values(tracker, "category")
-        if named and (len(text.split()) <= SHORT_SEARCH_WORDS or BUYING.search(text)):
+        short = len(text.split()) <= SHORT_SEARCH_WORDS
+        if (named and (short or BUYING.search(text))) or (short and has_product_question(tracker)):
             return answer_product_question(dispatcher, tracker)
         dispatcher.utter_message(response="utter_out_of_scope")
         return []

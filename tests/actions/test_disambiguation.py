@@ -214,3 +214,14 @@ async def test_off_topic_stays_off_topic_without_a_thing_to_buy(
     # Both get the off-topic text (rendered by the NLG endpoint, which also knows 'we don't
     # sell pizza'), not a search.
     assert [m.get("response") for m in dispatcher.messages] == ["utter_out_of_scope"] * 2
+
+
+async def test_a_thing_we_do_not_sell_is_not_searched_by_a_near_category(
+    store: str, dispatcher: CollectingDispatcher
+) -> None:
+    """'rackets' is one letter from 'jackets': the recogniser's typo tolerance may name rain
+    gear, but the shopper asked for a thing we don't sell, and hears that."""
+    tracker = off_topic("got any tennis rackets", "en", [entity("category", "rain_gear")])
+    await ActionOutOfScope().run(dispatcher, tracker, {})
+    (said,) = texts(dispatcher)
+    assert said.startswith("Sorry, we don't sell tennis rackets."), said
