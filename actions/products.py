@@ -111,6 +111,8 @@ class ProductAnswers:
                 if found is not None:
                     return [*events, *found]
             ambiguous = next((g for g in groups if len(g) > 1), None)
+            if ambiguous and point.weighs and len(groups) == 1 and len(ambiguous) <= 3:
+                groups, ambiguous = [[sku] for sku in ambiguous], None  # 'storm jas heren vs dames'
             if ambiguous:
                 options = products_by_sku(session=session, skus=ambiguous)
                 intro = texts.text(

@@ -87,6 +87,12 @@ def test_the_difference_between_two_named_products(bot: Stack) -> None:
     assert "• weight: 245 g ↔ 230 g" in en
 
 
+def test_one_name_for_the_two_products_to_compare(bot: Stack) -> None:
+    """'Storm jas' names the men's and the women's jacket: asked to compare, both are weighed."""
+    nl = say(bot, "p5b", "storm jas heren vs dames, wat is het verschil")
+    assert "480 g" in nl and "420 g" in nl and "Welke bedoel je" not in nl, nl
+
+
 @pytest.mark.parametrize(
     ("sender", "opener", "question", "price"),
     [
