@@ -35,13 +35,18 @@ from actions.product_context import (
 )
 from actions.product_reviews import answer_fit, answer_reviews
 from actions.product_search import need_names_the_product, relative_reply, search_reply
-from actions.product_variants import available_text, matching_variants, variants_text
+from actions.product_variants import (
+    available_text,
+    matching_variants,
+    one_of_a_name,
+    variants_text,
+)
 from actions.search_replies import not_sold_but_for, say_yes_or_no
 from bot import texts
 from bot.formatting import join_words, money_text, rating_text, spec_text
 from bot.nlu.lexicon import everyday_words
 from bot.store import catalogue
-from bot.store.catalogue import closest_products, products_by_sku, products_in
+from bot.store.catalogue import closest_products, products_in
 from bot.store.models import Product
 
 LOW_STOCK = 2
@@ -110,11 +115,9 @@ class ProductAnswers:
                 found = search_reply(dispatcher, tracker, session=session, language=language)
                 if found is not None:
                     return [*events, *found]
-            ambiguous = next((g for g in groups if len(g) > 1), None)
-            if ambiguous and point.weighs and len(groups) == 1 and len(ambiguous) <= 3:
-                groups, ambiguous = [[sku] for sku in ambiguous], None  # 'storm jas heren vs dames'
-            if ambiguous:
-                options = products_by_sku(session=session, skus=ambiguous)
+            text = str(tracker.latest_message.get("text") or "")
+            groups, options = one_of_a_name(session, groups, weighs=point.weighs, text=text)
+            if options:
                 intro = texts.text(
                     "product_which",
                     language,

@@ -87,6 +87,15 @@ def test_the_difference_between_two_named_products(bot: Stack) -> None:
     assert "• weight: 245 g ↔ 230 g" in en
 
 
+def test_a_word_of_one_products_name_picks_it(bot: Stack) -> None:
+    """'Storm jacket' names two; 'for women' is a word of one's own name, so no 'which one?'
+    and the follow-up is about it."""
+    price = say(bot, "p5c", "how much is the storm jacket for women")
+    assert "199.95" in price and "Which" not in price, price
+    reviews = say(bot, "p5c", "any reviews?")
+    assert "4.5" in reviews and "Which" not in reviews, reviews
+
+
 def test_one_name_for_the_two_products_to_compare(bot: Stack) -> None:
     """'Storm jas' names the men's and the women's jacket: asked to compare, both are weighed."""
     nl = say(bot, "p5b", "storm jas heren vs dames, wat is het verschil")
