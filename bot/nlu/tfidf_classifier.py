@@ -7,6 +7,9 @@ typos and Dutch compounds; word bigrams carry phrases like "laat maar".
 The intent classifier also takes the dense sentence embedding of an earlier featurizer
 (bot/nlu/sentence_encoder.py) when the pipeline has one: n-grams are precise on the words the
 training data uses, the embedding generalises to paraphrases it does not (docs/nlu-evaluation.md).
+Its probabilities are blended with a vote of the message's nearest training examples in that
+embedding (`neighbours`, `neighbour_weight`): a paraphrase close to a few examples of one intent
+is pulled towards it even when the joined n-gram features point elsewhere.
 """
 
 from __future__ import annotations
@@ -72,12 +75,17 @@ def sentence_embedding(message: Message) -> np.ndarray | None:
 
 @dataclass
 class IntentModel:
-    """N-gram features, optionally joined by a weighted sentence embedding, and the classifier."""
+    """N-gram features, optionally joined by a weighted sentence embedding, and the classifier;
+    with `neighbours` > 0 also the training embeddings, for the nearest-neighbour vote."""
 
     ngrams: Any
     classifier: Any
     dense_weight: float
     dense_size: int
+    neighbours: int = 0
+    neighbour_weight: float = 0.0
+    memory: np.ndarray | None = None  # training embeddings, float16 to halve the model file
+    memory_labels: np.ndarray | None = None  # their intents, as indices into classes_
 
     @property
     def classes_(self) -> Any:
@@ -97,9 +105,50 @@ class IntentModel:
 
     def fit(self, texts: list[str], dense: list[np.ndarray | None], labels: list[str]) -> None:
         self.classifier.fit(self.matrix(texts, dense, fit=True), labels)
+        kept = [i for i, v in enumerate(dense) if v is not None and v.shape == (self.dense_size,)]
+        if self.neighbours > 0 and self.dense_size and kept:
+            index = {name: i for i, name in enumerate(self.classes_)}
+            self.memory = np.stack([dense[i] for i in kept]).astype(np.float16)  # type: ignore[misc]
+            self.memory_labels = np.array([index[labels[i]] for i in kept], dtype=np.int32)
 
     def predict_proba(self, texts: list[str], dense: list[np.ndarray | None]) -> Any:
-        return self.classifier.predict_proba(self.matrix(texts, dense, fit=False))
+        probabilities = self.classifier.predict_proba(self.matrix(texts, dense, fit=False))
+        labels = self.memory_labels
+        if self.memory is None or labels is None or not self.neighbour_weight:
+            return probabilities
+        rows = [i for i, v in enumerate(dense) if v is not None and v.shape == (self.dense_size,)]
+        for start in range(0, len(rows), 256):  # bounded memory for a long list of messages
+            chunk = rows[start : start + 256]
+            vectors = [dense[i] for i in chunk]
+            probabilities[chunk] = self._blend(probabilities[chunk], vectors, labels)
+        return probabilities
+
+    def _blend(
+        self, probabilities: np.ndarray, vectors: list[Any], labels: np.ndarray
+    ) -> np.ndarray:
+        """(1 - w) × the classifier + w × the similarity-weighted vote of the k nearest training
+        examples; a row whose neighbours are all dissimilar keeps the classifier's answer."""
+        similarity = np.stack(vectors).astype(np.float32) @ self._memory32().T
+        k = min(self.neighbours, similarity.shape[1])
+        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+        weights = np.clip(np.take_along_axis(similarity, nearest, axis=1), 0, None)
+        votes = np.zeros_like(probabilities)
+        np.add.at(votes, (np.arange(len(vectors))[:, None], labels[nearest]), weights)
+        totals = votes.sum(axis=1, keepdims=True)
+        w = self.neighbour_weight
+        blended = (1 - w) * probabilities + w * votes / np.where(totals > 0, totals, 1)
+        return np.where(totals > 0, blended, probabilities)
+
+    def _memory32(self) -> np.ndarray:
+        """The training embeddings as float32 (fast matrix products), converted once per load."""
+        cached = self.__dict__.get("_memory_float32")
+        if cached is None:
+            cached = np.asarray(self.memory, dtype=np.float32)
+            self.__dict__["_memory_float32"] = cached
+        return cached
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_memory_float32"}
 
 
 class PickledPipeline(StoredComponent):
@@ -132,6 +181,8 @@ class TfidfIntentClassifier(PickledPipeline, IntentClassifier):
             "char_ngrams": [2, 5],
             "ranking_length": 10,
             "dense_weight": 2.0,
+            "neighbours": 0,
+            "neighbour_weight": 0.0,
         }
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -147,6 +198,8 @@ class TfidfIntentClassifier(PickledPipeline, IntentClassifier):
             classifier=LogisticRegression(C=self.config["C"], max_iter=3000),
             dense_weight=float(self.config["dense_weight"]),
             dense_size=sizes.pop() if use_dense else 0,
+            neighbours=int(self.config["neighbours"]),
+            neighbour_weight=float(self.config["neighbour_weight"]),
         )
         model.fit(
             [m.get(TEXT)[:MAX_CHARS] for m in examples], dense, [m.get(INTENT) for m in examples]

@@ -108,3 +108,35 @@ def test_the_intent_classifier_uses_the_embedding_unless_its_weight_is_zero(
     )
     loaded.process([message])
     assert message.get(INTENT)["name"] == "order_status"
+
+
+def test_the_nearest_examples_vote_and_survive_saving(storage: LocalModelStorage) -> None:
+    """With `neighbours`, the training embeddings are kept (float16) and their vote is blended in:
+    probabilities still sum to one, and a loaded model answers as the trained one did."""
+    data = SentenceEncoderFeaturizer({"cache": False}).process_training_data(training_data())
+    config = {"dense_weight": 1.0, "neighbours": 2, "neighbour_weight": 0.3}
+    classifier = TfidfIntentClassifier.create(config, storage, Resource("knn"), context())
+    classifier.train(data)
+    model = classifier.pipeline
+    assert isinstance(model, IntentModel) and model.memory is not None
+    assert model.memory.dtype == np.float16 and model.memory.shape == (6, DIMENSIONS)
+
+    texts = ["wanneer komt mijn pakket", "wake me at six"]
+    dense = [
+        sentence_embedding(m)
+        for m in SentenceEncoderFeaturizer({"cache": False}).process(
+            [Message(data={TEXT: t}) for t in texts]
+        )
+    ]
+    blended = model.predict_proba(texts, dense)
+    plain = model.classifier.predict_proba(model.matrix(texts, dense, fit=False))
+    np.testing.assert_allclose(blended.sum(axis=1), 1.0, atol=1e-6)
+    assert not np.allclose(blended, plain)  # the vote moved them
+    assert list(model.classes_[blended.argmax(axis=1)]) == ["order_status", "out_of_scope"]
+    # Without an embedding there is no vote: the classifier's own answer.
+    alone = model.classifier.predict_proba(model.matrix(texts[:1], [None], fit=False))
+    np.testing.assert_allclose(model.predict_proba(texts[:1], [None]), alone)
+
+    loaded = TfidfIntentClassifier.load(config, storage, Resource("knn"), context())
+    assert isinstance(loaded.pipeline, IntentModel)
+    np.testing.assert_allclose(loaded.pipeline.predict_proba(texts, dense), blended, atol=1e-6)
