@@ -180,6 +180,8 @@ class CatalogueMatcher:
                 if len(lower) < 6 and (word[0] != lower[0] or word not in self.product_words):
                     continue
                 distance = levenshtein(lower, word, limit)
+                if distance == 2 and abs(len(word) - len(lower)) == 2:
+                    continue  # two letters more or fewer is another word: 'surfplank', 'surfpak'
                 if distance < best[0] or (distance == best[0] and word < best[1]):
                     best = (distance, word)
         result = best[1] if best[0] <= limit else None

@@ -34,6 +34,12 @@ def test_category_words_with_inflections_and_typos(
     assert not facts(matcher, text, "product"), "a generic word is no product name"
 
 
+def test_two_letters_more_is_another_word_not_a_typo(matcher: CatalogueMatcher) -> None:
+    """'surfplank' is 'surfpak' (a wetsuit word) with two letters more: a surfboard, not a typo
+    for a wetsuit; two letters swapped or changed are still typos (above)."""
+    assert facts(matcher, "kan ik hier ook een surfplank kopen?", "category") == []
+
+
 @pytest.mark.parametrize(
     ("text", "attribute"),
     [
