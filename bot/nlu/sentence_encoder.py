@@ -31,6 +31,8 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.spelling import read_text
+
 logger = logging.getLogger(__name__)
 DIMENSIONS = 512
 MAX_CHARS = 2000
@@ -184,7 +186,7 @@ class SentenceEncoderFeaturizer(GraphComponent):
         self, messages: list[Message], threads: int, cache: EmbeddingCache | None
     ) -> None:
         todo = [m for m in messages if m.get(TEXT)]
-        texts = [m.get(TEXT)[:MAX_CHARS] for m in todo]
+        texts = [read_text(m)[:MAX_CHARS] for m in todo]
         for message, vector in zip(todo, embed(texts, threads=threads, cache=cache), strict=True):
             message.add_features(
                 Features(

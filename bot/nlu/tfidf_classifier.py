@@ -34,6 +34,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONS
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.spelling import read_text
 from bot.nlu.stored import StoredComponent
 
 logger = logging.getLogger(__name__)
@@ -210,7 +211,7 @@ class TfidfIntentClassifier(PickledPipeline, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         if self.pipeline is None:
             return messages
-        texts = [(m.get(TEXT) or "")[:MAX_CHARS] for m in messages]
+        texts = [read_text(m)[:MAX_CHARS] for m in messages]
         if isinstance(self.pipeline, IntentModel):
             dense = [sentence_embedding(m) for m in messages]
             probabilities = self.pipeline.predict_proba(texts, dense)
@@ -258,9 +259,7 @@ class TfidfResponseSelector(PickledPipeline):
         if self.pipeline is None:
             return messages
         intent = self.config["retrieval_intent"]
-        probabilities = self.pipeline.predict_proba(
-            [(m.get(TEXT) or "")[:MAX_CHARS] for m in messages]
-        )
+        probabilities = self.pipeline.predict_proba([read_text(m)[:MAX_CHARS] for m in messages])
         classes = self.pipeline.classes_
         for message, row in zip(messages, probabilities, strict=True):
             order = row.argsort()[::-1]

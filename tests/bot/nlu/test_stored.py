@@ -9,9 +9,16 @@ import pytest
 
 from bot.nlu import stored
 from bot.nlu.components import GibberishGuard, LanguageDetector
+from bot.nlu.spelling import SpellingCorrector
 from bot.nlu.tfidf_classifier import TfidfIntentClassifier, TfidfResponseSelector
 
-COMPONENTS = [TfidfIntentClassifier, TfidfResponseSelector, LanguageDetector, GibberishGuard]
+COMPONENTS = [
+    TfidfIntentClassifier,
+    TfidfResponseSelector,
+    LanguageDetector,
+    GibberishGuard,
+    SpellingCorrector,
+]
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,106 @@
+"""Typo repair for English messages: what it repairs, what it leaves alone, and that it persists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.spelling import CORRECTED_TEXT, Speller, SpellingCorrector, read_text
+
+VOCABULARY = {
+    "cancelling": 5,
+    "purchase": 9,
+    "deliveries": 3,
+    "restitution": 2,
+    "refund": 12,
+    "cancel": 30,
+    "jacket": 4,
+    "jackets": 2,
+    "overzicht": 3,
+}
+
+
+@pytest.fixture
+def speller() -> Speller:
+    return Speller(VOCABULARY, min_length=5, min_count=2)
+
+
+@pytest.mark.parametrize(
+    "typed,repaired",
+    [
+        (
+            "I need help with cancdling purchase 00004587345",
+            "I need help with cancelling purchase 00004587345",
+        ),
+        ("delikveries to Japan", "deliveries to Japan"),
+        ("i expect a restituton of 299 dollars", "i expect a restitution of 299 dollars"),
+        ("Refnud please!", "refund please!"),
+    ],
+)
+def test_unknown_words_near_one_training_word_are_repaired(
+    speller: Speller, typed: str, repaired: str
+) -> None:
+    assert speller.correct(typed) == repaired
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how fast does an airliner travel",  # an English word, though not in the training data
+        "tata for now",  # short words are never touched
+        "what size wipers does this car take",
+        "order 10452 from Amsterdam",  # numbers and names unknown to both: no near word
+    ],
+)
+def test_known_short_and_far_words_stay(speller: Speller, text: str) -> None:
+    assert speller.correct(text) == text
+
+
+def test_a_near_word_seen_only_once_is_no_target() -> None:
+    speller = Speller({"restitution": 1, "refund": 3}, min_length=5, min_count=2)
+    assert speller.correct("restituton") == "restituton"
+
+
+def context() -> ExecutionContext:
+    return ExecutionContext(GraphSchema({}), "test")
+
+
+def example(text: str, intent: str, language: str) -> Message:
+    return Message(
+        data={TEXT: text, INTENT: intent, "metadata": {"intent": {"language": language}}}
+    )
+
+
+def test_the_component_learns_english_words_repairs_english_messages_only(tmp_path: Path) -> None:
+    (tmp_path / "model").mkdir()
+    storage = LocalModelStorage(tmp_path / "model")
+    data = TrainingData(
+        [
+            example("I want to cancel my purchase", "cancel_order", "en"),
+            example("please cancel the purchase", "cancel_order", "en"),
+            example("bekijk het overzicht van mijn bestellingen", "order_status", "nl"),
+        ]
+    )
+    SpellingCorrector.create({}, storage, Resource("speller"), context()).train(data)
+    loaded = SpellingCorrector.load({}, storage, Resource("speller"), context())
+    assert set(loaded.vocabularies) == {"en"}  # Dutch is never repaired
+
+    english = Message(data={TEXT: "cancel my purchse", "language": "en"})
+    dutch = Message(data={TEXT: "bekijk de overzichten", "language": "nl"})
+    unclear = Message(data={TEXT: "purchse", "language": None})
+    right = Message(data={TEXT: "cancel my purchase", "language": "en"})
+    loaded.process([english, dutch, unclear, right])
+
+    assert english.get(CORRECTED_TEXT) == "cancel my purchase"
+    assert english.get(TEXT) == "cancel my purchse"  # the customer's words are kept as typed
+    assert read_text(english) == "cancel my purchase"
+    for message in (dutch, unclear, right):
+        assert message.get(CORRECTED_TEXT) is None
+        assert read_text(message) == message.get(TEXT)
