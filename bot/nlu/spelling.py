@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -55,10 +55,17 @@ def english_words() -> frozenset[str]:
 class Speller:
     """Repairs unknown words of a text towards the words of the training data."""
 
-    def __init__(self, vocabulary: dict[str, int], *, min_length: int, min_count: int) -> None:
+    def __init__(
+        self,
+        vocabulary: dict[str, int],
+        *,
+        min_length: int,
+        min_count: int,
+        also_known: frozenset[str] = frozenset(),
+    ) -> None:
         from symspellpy import SymSpell
 
-        self.known = frozenset(vocabulary) | english_words()
+        self.known = frozenset(vocabulary) | english_words() | also_known
         self.min_length = min_length
         self.symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         for word, count in vocabulary.items():
@@ -86,7 +93,10 @@ class Speller:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
 class SpellingCorrector(StoredComponent):
-    """Sets `corrected_text` on messages in a language it repairs, when a word changed."""
+    """Sets `corrected_text` on messages in a language it repairs, when a word changed.
+
+    It keeps the word counts of every language of the training data: the words of the other
+    languages count as known, never as typos."""
 
     FILE = "spelling_vocabulary.json"
 
@@ -95,12 +105,20 @@ class SpellingCorrector(StoredComponent):
         return {"languages": ["en"], "min_length": 5, "min_count": 2}
 
     def restore(self, state: Any) -> None:
+        from bot.nlu.lexicon import everyday_words
+
         vocabularies: dict[str, dict[str, int]] = state or {}
+        # A Dutch word in an English message (a product name, "kajak") is no English typo.
+        known = everyday_words().union(*(words.keys() for words in vocabularies.values()))
         self.spellers = {
             language: Speller(
-                words, min_length=self.config["min_length"], min_count=self.config["min_count"]
+                words,
+                min_length=self.config["min_length"],
+                min_count=self.config["min_count"],
+                also_known=known,
             )
             for language, words in vocabularies.items()
+            if language in self.config["languages"]
         }
         self.vocabularies = vocabularies
 
@@ -112,12 +130,10 @@ class SpellingCorrector(StoredComponent):
         return dict(json.loads(data))
 
     def train(self, training_data: TrainingData) -> Resource:
-        counts: dict[str, Counter[str]] = {
-            language: Counter() for language in self.config["languages"]
-        }
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
         for message in training_data.intent_examples:
             language = ((message.get("metadata") or {}).get("intent") or {}).get("language")
-            if language in counts:
+            if language:
                 counts[language].update(w.lower() for w in _WORD.findall(message.get(TEXT) or ""))
         self.restore({language: dict(words) for language, words in counts.items()})
         return self.persist()

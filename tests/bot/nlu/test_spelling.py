@@ -90,9 +90,11 @@ def test_the_component_learns_english_words_repairs_english_messages_only(tmp_pa
     )
     SpellingCorrector.create({}, storage, Resource("speller"), context()).train(data)
     loaded = SpellingCorrector.load({}, storage, Resource("speller"), context())
-    assert set(loaded.vocabularies) == {"en"}  # Dutch is never repaired
+    assert set(loaded.spellers) == {"en"}  # Dutch is never repaired
+    assert "overzicht" in loaded.vocabularies["nl"]
 
     english = Message(data={TEXT: "cancel my purchse", "language": "en"})
+    dutch_word = Message(data={TEXT: "cancel the overzicht", "language": "en"})
     dutch = Message(data={TEXT: "bekijk de overzichten", "language": "nl"})
     unclear = Message(data={TEXT: "purchse", "language": None})
     right = Message(data={TEXT: "cancel my purchase", "language": "en"})
@@ -101,6 +103,8 @@ def test_the_component_learns_english_words_repairs_english_messages_only(tmp_pa
     assert english.get(CORRECTED_TEXT) == "cancel my purchase"
     assert english.get(TEXT) == "cancel my purchse"  # the customer's words are kept as typed
     assert read_text(english) == "cancel my purchase"
+    loaded.process([dutch_word])
+    assert dutch_word.get(CORRECTED_TEXT) is None  # a Dutch training word is no English typo
     for message in (dutch, unclear, right):
         assert message.get(CORRECTED_TEXT) is None
         assert read_text(message) == message.get(TEXT)
