@@ -146,3 +146,15 @@ def test_every_did_you_mean_button_is_understood(bot: Stack) -> None:
                 assert (intent, topic) == ("faq", wanted.replace("faq_", "faq/", 1)), button
             else:
                 assert intent == wanted, button
+
+
+def test_invoice_review_account_and_payment_questions_get_their_answer(bot: Stack) -> None:
+    """These used to start a return ("I need an invoice"), a complaint or a refund."""
+    answers = {
+        "I need an invoice for order 10452": "My account",
+        "ik wil een review schrijven over mijn tent": "Schrijf een review",
+        "I forgot my password": "Forgot password",
+        "mijn betaling is mislukt": "andere betaalmethode",
+    }
+    for sender, (text, expected) in enumerate(answers.items()):
+        assert expected in say(bot, f"faq{sender}", text), text
