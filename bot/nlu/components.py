@@ -38,6 +38,14 @@ def _patterns_path() -> Path:
 SLOT_ENTITIES = frozenset({"order_number", "postcode"})
 CATALOGUE = "catalogue"
 LANGUAGE = "language"
+# A run of letters: what the vocabulary-based components count as a word.
+WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def example_language(message: Message) -> str | None:
+    """The language a training example is written in (`metadata: language:` of its block)."""
+    language = ((message.get("metadata") or {}).get("intent") or {}).get("language")
+    return str(language) if language else None
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
@@ -134,7 +142,7 @@ class LanguageDetector(StoredComponent):
     def train(self, training_data: TrainingData) -> Resource:
         examples = []
         for message in training_data.intent_examples:
-            language = ((message.get("metadata") or {}).get("intent") or {}).get("language")
+            language = example_language(message)
             if language:
                 examples.append((message.get(TEXT), language))
         self.model.learn(examples)
@@ -163,7 +171,7 @@ class GibberishGuard(StoredComponent):
     """
 
     FILE = "vocabulary.json"
-    _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+    _WORDS = WORD
     _REPEAT = re.compile(r"(.)\1{3,}")
 
     def restore(self, state: Any) -> None:

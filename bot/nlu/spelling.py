@@ -19,7 +19,6 @@ milliseconds per word.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter, defaultdict
 from functools import cache
 from pathlib import Path
@@ -31,11 +30,10 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.components import LANGUAGE, WORD, example_language
 from bot.nlu.stored import StoredComponent
 
 CORRECTED_TEXT = "corrected_text"
-LANGUAGE = "language"  # set by bot.nlu.components.LanguageDetector
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 def read_text(message: Message) -> str:
@@ -88,7 +86,7 @@ class Speller:
         return str(best[0].term)
 
     def correct(self, text: str) -> str:
-        return _WORD.sub(lambda match: self.word(match.group(0)), text)
+        return WORD.sub(lambda match: self.word(match.group(0)), text)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
@@ -132,9 +130,9 @@ class SpellingCorrector(StoredComponent):
     def train(self, training_data: TrainingData) -> Resource:
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         for message in training_data.intent_examples:
-            language = ((message.get("metadata") or {}).get("intent") or {}).get("language")
+            language = example_language(message)
             if language:
-                counts[language].update(w.lower() for w in _WORD.findall(message.get(TEXT) or ""))
+                counts[language].update(w.lower() for w in WORD.findall(message.get(TEXT) or ""))
         self.restore({language: dict(words) for language, words in counts.items()})
         return self.persist()
 
