@@ -1,15 +1,18 @@
-"""Typo repair for English messages, before the sentence encoder and the intent classifier.
+"""Typo repair for English and Dutch messages, before the sentence encoder and the classifiers.
 
 Real customers type "cancdling", "delikveries" and "restituton". The TF-IDF character n-grams
 survive such typos, but the sentence encoder and the word n-grams see an unknown word. This
 component writes a repaired copy of the text beside the original (`corrected_text`, never shown or
-stored): a word is repaired only when it is unknown both to the training data and to the English
-word list that ships inside symspellpy (82,765 words, no download), and the training data has one
-clear nearest word (SymSpell, edit distance 1, or 2 for words of nine letters or more).
+stored): a word is repaired only when it is unknown both to the training data and to a word list of
+its language that ships inside a package (no download), and the training data has one clear
+nearest word (SymSpell, edit distance 1, or 2 for words of nine letters or more).
 
-Dutch is left alone: there is no Dutch word list in any installable package, and against the
-training vocabulary alone valid Dutch words were "repaired" ("overzichten" → "overzicht",
-docs/nlu-evaluation.md). Product names have their own corrector (bot.nlu.matcher).
+The word lists: symspellpy's English list (82,765 words) and pyspellchecker's Dutch one (343,585
+words from OpenSubtitles). Without a Dutch list, valid Dutch words were "repaired" towards the
+training vocabulary ("overzichten" → "overzicht", docs/nlu-evaluation.md), so the list is what
+makes Dutch repair safe. A capitalised word inside a sentence is taken for a name ("Hilleberg
+Nallo"), and a word of the training data that is a typo of a more common listed word ("bestelng")
+is never repaired towards. Product names have their own corrector (bot.nlu.matcher).
 
 Why symspellpy and not bot.nlu.matcher.levenshtein: SymSpell looks a word up among thousands in
 microseconds (precomputed deletions); a pairwise edit distance over the vocabulary takes
@@ -19,6 +22,7 @@ milliseconds per word.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from functools import cache
 from pathlib import Path
@@ -42,12 +46,21 @@ def read_text(message: Message) -> str:
 
 
 @cache
-def english_words() -> frozenset[str]:
-    """symspellpy's English frequency list (package data), as a set of known words."""
-    import symspellpy
+def dictionary_words(language: str) -> frozenset[str]:
+    """The words of a language's word list (package data): symspellpy's for English,
+    pyspellchecker's for Dutch; none for another language."""
+    if language == "en":
+        import symspellpy
 
-    path = Path(symspellpy.__file__).parent / "frequency_dictionary_en_82_765.txt"
-    return frozenset(line.split(" ", 1)[0] for line in path.read_text("utf-8").splitlines())
+        path = Path(symspellpy.__file__).parent / "frequency_dictionary_en_82_765.txt"
+        return frozenset(line.split(" ", 1)[0] for line in path.read_text("utf-8").splitlines())
+    if language == "nl":
+        from spellchecker import SpellChecker
+
+        # English words are common in Dutch messages ("tracking", a product's "Detect").
+        dutch = SpellChecker(language="nl", distance=1).word_frequency.dictionary
+        return frozenset(dutch) | dictionary_words("en")
+    return frozenset()
 
 
 class Speller:
@@ -57,36 +70,62 @@ class Speller:
         self,
         vocabulary: dict[str, int],
         *,
+        language: str,
         min_length: int,
         min_count: int,
         also_known: frozenset[str] = frozenset(),
     ) -> None:
         from symspellpy import SymSpell
 
-        self.known = frozenset(vocabulary) | english_words() | also_known
+        listed = dictionary_words(language)
+        self.known = frozenset(vocabulary) | listed | also_known
         self.min_length = min_length
+        candidates = {
+            word: count
+            for word, count in vocabulary.items()
+            if len(word) >= min_length - 1 and count >= min_count
+        }
+        # The training data has typos of its own ("bestelng", "retrun"): a word missing from the
+        # word list that is near a more common listed one is no target, or "bestelnig" would
+        # become "bestelng". Unlisted words that are near nothing (a brand, "postnl") stay.
         self.symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
-        for word, count in vocabulary.items():
-            if len(word) >= min_length - 1 and count >= min_count:
+        for word, count in candidates.items():
+            if word in listed:
+                self.symspell.create_dictionary_entry(word, count)
+        for word, count in candidates.items():
+            near = self.nearest(word, limit=2)
+            if word not in listed and not any(s.count > count for s in near):
                 self.symspell.create_dictionary_entry(word, count)
 
-    def word(self, word: str) -> str:
+    def nearest(self, word: str, limit: int = 0) -> list[Any]:
+        """The training words nearest to `word` (SymSpell suggestions), all at one distance:
+        within `limit` edits, by default 1, or 2 for words of nine letters or more."""
         from symspellpy import Verbosity
 
+        limit = limit or (2 if len(word) >= 9 else 1)
+        found = self.symspell.lookup(word, Verbosity.CLOSEST, max_edit_distance=limit)
+        return [s for s in found if s.distance == found[0].distance and s.term != word]
+
+    def word(self, word: str) -> str:
         lower = word.lower()
         if len(lower) < self.min_length or lower in self.known:
             return word
-        limit = 2 if len(lower) >= 9 else 1
-        found = self.symspell.lookup(lower, Verbosity.CLOSEST, max_edit_distance=limit)
-        if not found:
+        best = self.nearest(lower)
+        if not best:
             return word
-        best = [s for s in found if s.distance == found[0].distance]
         if len(best) > 1 and best[0].count < 3 * best[1].count:
             return word  # two equally near words, neither clearly more common: leave it
         return str(best[0].term)
 
     def correct(self, text: str) -> str:
-        return WORD.sub(lambda match: self.word(match.group(0)), text)
+        return WORD.sub(lambda match: self.word_at(match, text), text)
+
+    def word_at(self, match: re.Match[str], text: str) -> str:
+        word = match.group(0)
+        before = text[: match.start()].rstrip()
+        if word[:1].isupper() and before and before[-1] not in ".!?":
+            return word  # a capital inside a sentence: a name ("Hilleberg Nallo", "Valley View")
+        return self.word(word)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
@@ -100,17 +139,19 @@ class SpellingCorrector(StoredComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"languages": ["en"], "min_length": 5, "min_count": 2}
+        return {"languages": ["en", "nl"], "min_length": 5, "min_count": 2}
 
     def restore(self, state: Any) -> None:
         from bot.nlu.lexicon import everyday_words
 
         vocabularies: dict[str, dict[str, int]] = state or {}
-        # A Dutch word in an English message (a product name, "kajak") is no English typo.
+        # A Dutch word in an English message (a product name, "kajak") is no English typo,
+        # and an English one in a Dutch message ("tracking", "wetsuit") no Dutch typo.
         known = everyday_words().union(*(words.keys() for words in vocabularies.values()))
         self.spellers = {
             language: Speller(
                 words,
+                language=language,
                 min_length=self.config["min_length"],
                 min_count=self.config["min_count"],
                 also_known=known,

@@ -1,4 +1,5 @@
-"""Typo repair for English messages: what it repairs, what it leaves alone, and that it persists."""
+"""Typo repair for English and Dutch messages: what it repairs, what it leaves alone, and that it
+persists."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ VOCABULARY = {
 
 @pytest.fixture
 def speller() -> Speller:
-    return Speller(VOCABULARY, min_length=5, min_count=2)
+    return Speller(VOCABULARY, language="en", min_length=5, min_count=2)
 
 
 @pytest.mark.parametrize(
@@ -64,8 +65,52 @@ def test_known_short_and_far_words_stay(speller: Speller, text: str) -> None:
 
 
 def test_a_near_word_seen_only_once_is_no_target() -> None:
-    speller = Speller({"restitution": 1, "refund": 3}, min_length=5, min_count=2)
+    speller = Speller({"restitution": 1, "refund": 3}, language="en", min_length=5, min_count=2)
     assert speller.correct("restituton") == "restituton"
+
+
+def test_a_capitalised_word_inside_a_sentence_is_a_name(speller: Speller) -> None:
+    assert speller.correct("is the Hilleberg Jackets 2 in stock") == (
+        "is the Hilleberg Jackets 2 in stock"
+    )
+    assert speller.correct("Cancdling. Refnud please") == "cancelling. refund please"
+
+
+def test_a_typo_in_the_training_data_is_no_target() -> None:
+    # "bestelng" is in the training data twice, but it is a typo of the listed "bestelling".
+    vocabulary = {"bestelling": 40, "bestelng": 2, "postnl": 3}
+    speller = Speller(vocabulary, language="nl", min_length=5, min_count=2)
+    assert speller.correct("mn bestelnig") == "mn bestelling"
+    assert speller.correct("via postnk") == "via postnl"  # an unlisted word near nothing stays one
+
+
+DUTCH = {"annuleren": 6, "bestelling": 30, "defect": 4, "retourneren": 5, "overzicht": 3}
+
+
+@pytest.mark.parametrize(
+    "typed,repaired",
+    [
+        ("hoe kan ik annulern", "hoe kan ik annuleren"),
+        ("hoe zeg ik mijn besteling af", "hoe zeg ik mijn bestelling af"),
+        ("kan ik de lamp retouneren", "kan ik de lamp retourneren"),
+    ],
+)
+def test_dutch_typos_are_repaired(typed: str, repaired: str) -> None:
+    speller = Speller(DUTCH, language="nl", min_length=5, min_count=2)
+    assert speller.correct(typed) == repaired
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bekijk de overzichten",  # a Dutch word from the word list, not a typo of "overzicht"
+        "hoeveel kost de dyson v15 detect",  # English words in Dutch messages are known too
+        "luisteren naar muziek",
+    ],
+)
+def test_valid_dutch_words_stay(text: str) -> None:
+    speller = Speller(DUTCH, language="nl", min_length=5, min_count=2)
+    assert speller.correct(text) == text
 
 
 def context() -> ExecutionContext:
@@ -78,7 +123,7 @@ def example(text: str, intent: str, language: str) -> Message:
     )
 
 
-def test_the_component_learns_english_words_repairs_english_messages_only(tmp_path: Path) -> None:
+def test_the_component_learns_the_words_of_each_language_and_repairs_both(tmp_path: Path) -> None:
     (tmp_path / "model").mkdir()
     storage = LocalModelStorage(tmp_path / "model")
     data = TrainingData(
@@ -86,23 +131,26 @@ def test_the_component_learns_english_words_repairs_english_messages_only(tmp_pa
             example("I want to cancel my purchase", "cancel_order", "en"),
             example("please cancel the purchase", "cancel_order", "en"),
             example("bekijk het overzicht van mijn bestellingen", "order_status", "nl"),
+            example("waar blijven mijn bestellingen", "order_status", "nl"),
         ]
     )
     SpellingCorrector.create({}, storage, Resource("speller"), context()).train(data)
     loaded = SpellingCorrector.load({}, storage, Resource("speller"), context())
-    assert set(loaded.spellers) == {"en"}  # Dutch is never repaired
+    assert set(loaded.spellers) == {"en", "nl"}
     assert "overzicht" in loaded.vocabularies["nl"]
 
     english = Message(data={TEXT: "cancel my purchse", "language": "en"})
     dutch_word = Message(data={TEXT: "cancel the overzicht", "language": "en"})
     dutch = Message(data={TEXT: "bekijk de overzichten", "language": "nl"})
+    dutch_typo = Message(data={TEXT: "waar blijven mijn bestelingen", "language": "nl"})
     unclear = Message(data={TEXT: "purchse", "language": None})
     right = Message(data={TEXT: "cancel my purchase", "language": "en"})
-    loaded.process([english, dutch, unclear, right])
+    loaded.process([english, dutch, dutch_typo, unclear, right])
 
     assert english.get(CORRECTED_TEXT) == "cancel my purchase"
     assert english.get(TEXT) == "cancel my purchse"  # the customer's words are kept as typed
     assert read_text(english) == "cancel my purchase"
+    assert dutch_typo.get(CORRECTED_TEXT) == "waar blijven mijn bestellingen"
     loaded.process([dutch_word])
     assert dutch_word.get(CORRECTED_TEXT) is None  # a Dutch training word is no English typo
     for message in (dutch, unclear, right):
