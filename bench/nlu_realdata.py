@@ -14,6 +14,9 @@ Each list is split in two: its 1st, 3rd, 5th… message is development data (--s
 errors, tune on it), its 2nd, 4th… message is the score (--split test, the default: read its
 totals only, at the end). The summary of a dev run lists the wrong messages; a test run does not.
 
+bench/holdout/ holds more rows of the same sources, chosen by the same rules but never scored
+while the training data grew: --split holdout scores them all, totals only, once per pass.
+
 Trains the real pipeline (config.yml) on all of data/nlu, or loads --model, parses every message
 and writes a JSON summary per language, per source and per intent, with the confusion pairs.
 Usage: python bench/nlu_realdata.py OUT_DIR [--model models/x.tar.gz] [--split dev|test|all]
@@ -42,18 +45,21 @@ ROOT = Path(__file__).resolve().parent.parent
 REALDATA = ROOT / "bench" / "realdata"
 
 
-SPLITS = ("dev", "test", "all")
+HOLDOUT = ROOT / "bench" / "holdout"
+SPLITS = ("dev", "test", "all", "holdout")
 
 
 def in_split(position: int, split: str) -> bool:
     """Even positions of a list are development data, odd ones the score."""
-    return split == "all" or (position % 2 == 0) == (split == "dev")
+    return split in ("all", "holdout") or (position % 2 == 0) == (split == "dev")
 
 
 def load_realdata(split: str = "all") -> list[tuple[str, str, str]]:
-    """(text, label, file stem) for every message, e.g. ("is my order here", _, "en-clinc")."""
+    """(text, label, file stem) for every message, e.g. ("is my order here", _, "en-clinc").
+
+    `holdout` is bench/holdout/ whole: more rows of the same public sources, scored once."""
     examples = []
-    for path in sorted(REALDATA.glob("*.yml")):
+    for path in sorted((HOLDOUT if split == "holdout" else REALDATA).glob("*.yml")):
         for label, texts in yaml.safe_load(path.read_text(encoding="utf-8")).items():
             examples += [
                 (text, label, path.stem)

@@ -203,7 +203,7 @@ class TfidfIntentClassifier(PickledPipeline, IntentClassifier):
             neighbour_weight=float(self.config["neighbour_weight"]),
         )
         model.fit(
-            [m.get(TEXT)[:MAX_CHARS] for m in examples], dense, [m.get(INTENT) for m in examples]
+            [read_text(m)[:MAX_CHARS] for m in examples], dense, [m.get(INTENT) for m in examples]
         )
         self.pipeline = model
         return self.persist()
@@ -250,7 +250,7 @@ class TfidfResponseSelector(PickledPipeline):
         if len({m.get(INTENT_RESPONSE_KEY) for m in examples}) < 2:
             return self.resource
         self.pipeline = build_pipeline(self.config).fit(
-            [m.get(TEXT)[:MAX_CHARS] for m in examples],
+            [read_text(m)[:MAX_CHARS] for m in examples],
             [m.get(INTENT_RESPONSE_KEY) for m in examples],
         )
         return self.persist()

@@ -13,7 +13,7 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.spelling import CORRECTED_TEXT, Speller, SpellingCorrector, read_text
+from bot.nlu.spelling import CORRECTED_TEXT, Speller, SpellingCorrector, mask_names, read_text
 
 VOCABULARY = {
     "cancelling": 5,
@@ -156,3 +156,51 @@ def test_the_component_learns_the_words_of_each_language_and_repairs_both(tmp_pa
     for message in (dutch, unclear, right):
         assert message.get(CORRECTED_TEXT) is None
         assert read_text(message) == message.get(TEXT)
+
+
+@pytest.mark.parametrize(
+    "text,language,masked",
+    [
+        ("see bill from Mr. Smith", "en", "see bill from someone"),
+        (
+            "i lost the invoice from Ms. Hawkings, mail it",
+            "en",
+            "i lost the invoice from someone, mail it",
+        ),
+        ("Mrs Jones ordered it", "en", "someone ordered it"),
+        ("factuur op naam van mevrouw de Vries", "nl", "factuur op naam van iemand"),
+        ("hallo, met meneer Van der Berg", "nl", "hallo, met iemand"),
+        ("dhr. Jansen belde al", "nl", "iemand belde al"),
+    ],
+)
+def test_a_person_addressed_by_title_is_someone(text: str, language: str, masked: str) -> None:
+    assert mask_names(text, language) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["do you sell Dr. Martens boots", "mr smith", "Mister", "the Hilleberg Nallo 2"],
+)
+def test_brands_lowercase_names_and_bare_titles_stay(text: str) -> None:
+    assert mask_names(text, "en") == text
+
+
+def test_names_are_masked_in_training_and_parsing_alike(tmp_path: Path) -> None:
+    (tmp_path / "model").mkdir()
+    storage = LocalModelStorage(tmp_path / "model")
+    data = TrainingData(
+        [
+            example("I need the bill sent to Mr. de Vries", "faq/invoice", "en"),
+            example("where is my bill", "faq/invoice", "en"),
+        ]
+    )
+    component = SpellingCorrector.create({}, storage, Resource("speller"), context())
+    component.process_training_data(data)
+    assert [read_text(m) for m in data.training_examples] == [
+        "I need the bill sent to someone",
+        "where is my bill",
+    ]
+    unclear = Message(data={TEXT: "bill for Ms. Bakker", "language": None})
+    component.process([unclear])
+    assert read_text(unclear) == "bill for someone"
+    assert unclear.get(TEXT) == "bill for Ms. Bakker"
