@@ -1,4 +1,5 @@
 """Typo repair for English and Dutch messages, before the sentence encoder and the classifiers.
+It also writes a person addressed by title as "someone" (`mask_names`).
 
 Real customers type "cancdling", "delikveries" and "restituton". The TF-IDF character n-grams
 survive such typos, but the sentence encoder and the word n-grams see an unknown word. This
@@ -102,15 +103,17 @@ class Speller:
             if len(word) >= min_length - 1 and count >= min_count
         }
         # The training data has typos of its own ("bestelng", "retrun"): a word missing from the
-        # word list that is near a more common listed one is no target, or "bestelnig" would
-        # become "bestelng". Unlisted words that are near nothing (a brand, "postnl") stay.
+        # word list that is near a more common word already taken (a listed one, or an unlisted
+        # one taken before it) is no target, or "bestelnig" would become "bestelng". Unlisted
+        # words that are near nothing (a brand, "postnl") are targets.
         self.symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         for word, count in candidates.items():
             if word in listed:
                 self.symspell.create_dictionary_entry(word, count)
         for word, count in candidates.items():
-            near = self.nearest(word, limit=2)
-            if word not in listed and not any(s.count > count for s in near):
+            if word in listed:
+                continue
+            if not any(s.count > count for s in self.nearest(word, limit=2)):
                 self.symspell.create_dictionary_entry(word, count)
 
     def nearest(self, word: str, limit: int = 0) -> list[Any]:
@@ -138,9 +141,10 @@ class Speller:
 
     def word_at(self, match: re.Match[str], text: str) -> str:
         word = match.group(0)
-        before = text[: match.start()].rstrip()
-        if word[:1].isupper() and before and before[-1] not in ".!?":
-            return word  # a capital inside a sentence: a name ("Hilleberg Nallo", "Valley View")
+        if word[:1].isupper():
+            before = text[: match.start()].rstrip()
+            if before and before[-1] not in ".!?":
+                return word  # a capital inside a sentence: a name ("Hilleberg Nallo")
         return self.word(word)
 
 
