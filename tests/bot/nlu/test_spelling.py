@@ -123,9 +123,15 @@ def example(text: str, intent: str, language: str) -> Message:
     )
 
 
-def test_the_component_learns_the_words_of_each_language_and_repairs_both(tmp_path: Path) -> None:
+@pytest.fixture
+def storage(tmp_path: Path) -> LocalModelStorage:
     (tmp_path / "model").mkdir()
-    storage = LocalModelStorage(tmp_path / "model")
+    return LocalModelStorage(tmp_path / "model")
+
+
+def test_the_component_learns_the_words_of_each_language_and_repairs_both(
+    storage: LocalModelStorage,
+) -> None:
     data = TrainingData(
         [
             example("I want to cancel my purchase", "cancel_order", "en"),
@@ -185,9 +191,7 @@ def test_brands_lowercase_names_and_bare_titles_stay(text: str) -> None:
     assert mask_names(text, "en") == text
 
 
-def test_names_are_masked_in_training_and_parsing_alike(tmp_path: Path) -> None:
-    (tmp_path / "model").mkdir()
-    storage = LocalModelStorage(tmp_path / "model")
+def test_names_are_masked_in_training_and_parsing_alike(storage: LocalModelStorage) -> None:
     data = TrainingData(
         [
             example("I need the bill sent to Mr. de Vries", "faq/invoice", "en"),
