@@ -7,6 +7,7 @@ summary. Usage: python bench/nlu_by_language.py OUT_DIR
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import random
@@ -116,6 +117,15 @@ def top_confusions(confusions: Counter) -> list[dict[str, str | int]]:
         {"language": lang, "expected": gold, "predicted": predicted, "count": n}
         for (lang, gold, predicted), n in confusions.most_common(15)
     ]
+
+
+def model_arguments(doc: str, results: str) -> argparse.ArgumentParser:
+    """The command line the NLU benches share: OUT_DIR (default bench/results/<results>) and
+    --model, to score a trained model instead of training one."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("out_dir", nargs="?", type=Path, default=ROOT / "bench/results" / results)
+    parser.add_argument("--model", type=Path, help="score this model instead of training one")
+    return parser
 
 
 def write_summary(out_dir: Path, summary: dict) -> None:

@@ -15,7 +15,6 @@ Usage: python bench/nlu_challenge.py OUT_DIR [--model models/x.tar.gz]
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import time
 from collections import Counter, defaultdict
@@ -25,6 +24,7 @@ import yaml
 from nlu_by_language import (
     figures,
     load_examples,
+    model_arguments,
     parse_all,
     tally,
     top_confusions,
@@ -88,9 +88,5 @@ def main(out_dir: Path, model: Path | None = None) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = ROOT / "bench" / "results" / "nlu-challenge"
-    parser.add_argument("out_dir", nargs="?", type=Path, default=default)
-    parser.add_argument("--model", type=Path, help="score this model instead of training one")
-    arguments = parser.parse_args()
+    arguments = model_arguments(__doc__, "nlu-challenge").parse_args()
     main(arguments.out_dir, arguments.model)

@@ -24,7 +24,6 @@ Usage: python bench/nlu_realdata.py OUT_DIR [--model models/x.tar.gz] [--split d
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import time
 from collections import Counter, defaultdict
@@ -35,6 +34,7 @@ from nlu_by_language import (
     REJECTED,
     figures,
     load_examples,
+    model_arguments,
     parse_all,
     tally,
     train_nlu,
@@ -185,9 +185,7 @@ def main(out_dir: Path, model: Path | None, split: str) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out_dir", nargs="?", type=Path, default=ROOT / "bench/results/nlu-real")
-    parser.add_argument("--model", type=Path, help="score this model instead of training one")
+    parser = model_arguments(__doc__, "nlu-real")
     parser.add_argument("--split", choices=SPLITS, default="test", help="which half to score")
     parser.add_argument(
         "--sweep", action="store_true", help="with --model: fallback threshold and margin sweep"

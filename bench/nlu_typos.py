@@ -16,14 +16,21 @@ Usage: python bench/nlu_typos.py OUT_DIR [--model models/x.tar.gz]
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import random
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from nlu_by_language import figures, load_examples, parse_all, tally, train_nlu, write_summary
+from nlu_by_language import (
+    figures,
+    load_examples,
+    model_arguments,
+    parse_all,
+    tally,
+    train_nlu,
+    write_summary,
+)
 from nlu_challenge import load_challenge, normalised
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,9 +98,5 @@ def main(out_dir: Path, model: Path | None = None) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = ROOT / "bench" / "results" / "nlu-typos"
-    parser.add_argument("out_dir", nargs="?", type=Path, default=default)
-    parser.add_argument("--model", type=Path, help="score this model instead of training one")
-    arguments = parser.parse_args()
+    arguments = model_arguments(__doc__, "nlu-typos").parse_args()
     main(arguments.out_dir, arguments.model)
