@@ -14,12 +14,15 @@ Each list is split in two: its 1st, 3rd, 5th… message is development data (--s
 errors, tune on it), its 2nd, 4th… message is the score (--split test, the default: read its
 totals only, at the end). The summary of a dev run lists the wrong messages; a test run does not.
 
-bench/holdout/ holds more rows of the same sources, chosen by the same rules but never scored
-while the training data grew: --split holdout scores them all, totals only, once per pass.
+bench/holdout/ holds more rows of the same sources, chosen by the same rules and scored once at the
+end of the eighth pass; bench/holdout2/ and bench/holdout3/ the same in the ninth. Once scored,
+a holdout is development data like the dev half (its errors are written out); the next pass needs
+a new one.
 
 Trains the real pipeline (config.yml) on all of data/nlu, or loads --model, parses every message
 and writes a JSON summary per language, per source and per intent, with the confusion pairs.
-Usage: python bench/nlu_realdata.py OUT_DIR [--model models/x.tar.gz] [--split dev|test|all]
+Usage: python bench/nlu_realdata.py OUT_DIR [--model models/x.tar.gz]
+       [--split dev|test|all|holdout|holdout2|holdout3]
 """
 
 from __future__ import annotations
@@ -45,21 +48,25 @@ ROOT = Path(__file__).resolve().parent.parent
 REALDATA = ROOT / "bench" / "realdata"
 
 
-HOLDOUT = ROOT / "bench" / "holdout"
-SPLITS = ("dev", "test", "all", "holdout")
+# In the order they were made; each takes rows none of the earlier ones has.
+HOLDOUTS = {name: ROOT / "bench" / name for name in ("holdout", "holdout2", "holdout3")}
+SPLITS = ("dev", "test", "all", *HOLDOUTS)
+# Splits whose errors may be read: the dev half, and the holdouts once scored.
+READABLE = ("dev", "holdout", "holdout2")
 
 
 def in_split(position: int, split: str) -> bool:
     """Even positions of a list are development data, odd ones the score."""
-    return split in ("all", "holdout") or (position % 2 == 0) == (split == "dev")
+    return split == "all" or split in HOLDOUTS or (position % 2 == 0) == (split == "dev")
 
 
 def load_realdata(split: str = "all") -> list[tuple[str, str, str]]:
     """(text, label, file stem) for every message, e.g. ("is my order here", _, "en-clinc").
 
-    `holdout` is bench/holdout/ whole: more rows of the same public sources, scored once."""
+    `holdout`, `holdout2` … are bench/holdout/, bench/holdout2/ … whole: more rows of the same
+    public sources."""
     examples = []
-    for path in sorted((HOLDOUT if split == "holdout" else REALDATA).glob("*.yml")):
+    for path in sorted(HOLDOUTS.get(split, REALDATA).glob("*.yml")):
         for label, texts in yaml.safe_load(path.read_text(encoding="utf-8")).items():
             examples += [
                 (text, label, path.stem)
@@ -179,7 +186,7 @@ def main(out_dir: Path, model: Path | None, split: str) -> None:
             for (lang, gold, predicted), n in confusions.most_common()
         ],
     }
-    if split == "dev":
+    if split in READABLE:
         summary["errors"] = errors
     write_summary(out_dir, summary)
 

@@ -10,8 +10,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted((ROOT / "bench" / "realdata").glob("*.yml"))
-# More rows of the same sources, scored once per pass and never used to choose anything.
-HOLDOUT = sorted((ROOT / "bench" / "holdout").glob("*.yml"))
+# More rows of the same sources (bench/holdout*/), each scored once, then development data.
+HOLDOUT = sorted((ROOT / "bench").glob("holdout*/*.yml"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from nlu_by_language import load_examples  # noqa: E402
@@ -60,15 +60,18 @@ def test_no_evaluation_message_was_copied_into_the_training_data() -> None:
     assert all(len(text.split()) <= 5 for text in shared), shared
 
 
-def test_the_holdout_shares_no_message_with_the_bench() -> None:
+@pytest.mark.parametrize("split", ["holdout", "holdout2", "holdout3"])
+def test_a_holdout_shares_no_message_with_the_bench_or_an_earlier_holdout(split: str) -> None:
     """A holdout row that is also a bench row would have been scored before."""
-    from nlu_realdata import load_realdata
+    from nlu_realdata import HOLDOUTS, load_realdata
 
-    bench = {normalised(text) for text, _, _ in load_realdata("all")}
-    holdout = [normalised(text) for text, _, _ in load_realdata("holdout")]
+    earlier = {normalised(text) for text, _, _ in load_realdata("all")}
+    for name in list(HOLDOUTS)[: list(HOLDOUTS).index(split)]:
+        earlier |= {normalised(text) for text, _, _ in load_realdata(name)}
+    holdout = [normalised(text) for text, _, _ in load_realdata(split)]
     assert holdout
     assert len(holdout) == len(set(holdout))
-    assert not bench & set(holdout)
+    assert not earlier & set(holdout)
 
 
 def test_every_list_is_split_into_a_dev_and_a_test_half() -> None:
