@@ -52,7 +52,7 @@ REALDATA = ROOT / "bench" / "realdata"
 HOLDOUTS = {name: ROOT / "bench" / name for name in ("holdout", "holdout2", "holdout3")}
 SPLITS = ("dev", "test", "all", *HOLDOUTS)
 # Splits whose errors may be read: the dev half, and the holdouts once scored.
-READABLE = ("dev", "holdout", "holdout2")
+READABLE = ("dev", "holdout", "holdout2", "holdout3")
 
 
 def in_split(position: int, split: str) -> bool:
