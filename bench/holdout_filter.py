@@ -25,36 +25,25 @@ from collections import Counter
 from pathlib import Path
 
 import yaml
+from nlu_by_language import load_examples
+from nlu_challenge import normalised
+from nlu_realdata import HOLDOUTS, load_realdata
 
-ROOT = Path(__file__).resolve().parent.parent
 RATIO = 0.9
 
 
-def normalised(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
-def seen_texts(out_dir: Path | None = None) -> list[str]:
+def seen_texts(out_dir: Path | None = None) -> set[str]:
     """Every bench message, earlier holdout row and training example, normalised.
 
     `out_dir` (the holdout being made) is not an earlier holdout."""
-    texts: list[str] = []
-    holdouts = [p for p in sorted((ROOT / "bench").glob("holdout*/*.yml")) if p.parent != out_dir]
-    for path in sorted((ROOT / "bench" / "realdata").glob("*.yml")) + holdouts:
-        for rows in yaml.safe_load(path.read_text(encoding="utf-8")).values():
-            texts += [normalised(row) for row in rows]
-    for path in sorted((ROOT / "data" / "nlu").glob("*/*.yml")):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-            examples = block.get("examples", "")
-            texts += [
-                normalised(line[2:]) for line in examples.splitlines() if line.startswith("- ")
-            ]
-    return texts
+    splits = ["all"] + [name for name, folder in HOLDOUTS.items() if folder != out_dir]
+    rows = [row for split in splits for row in load_realdata(split)] + load_examples()
+    return {normalised(text) for text, _, _ in rows}
 
 
-def is_near(text: str, others: list[str], exact: set[str]) -> bool:
-    """True if `text` equals one of `others` or is closer to one than RATIO."""
-    if text in exact:
+def is_near(text: str, others: set[str]) -> bool:
+    """True if `text` is one of `others` or is closer to one than RATIO."""
+    if text in others:
         return True
     matcher = difflib.SequenceMatcher(b=text, autojunk=False)
     for other in others:
@@ -68,8 +57,8 @@ def is_near(text: str, others: list[str], exact: set[str]) -> bool:
     return False
 
 
-def filter_file(source: Path, target: Path, seen: list[str], kept: list[str]) -> Counter:
-    """Copy `source` to `target` without the rows near `seen` or `kept`; `kept` grows."""
+def filter_file(source: Path, target: Path, seen: set[str]) -> Counter:
+    """Copy `source` to `target` without the rows near `seen`; each row kept joins `seen`."""
     counts: Counter = Counter()
     label = ""
     lines: list[str] = []
@@ -80,10 +69,10 @@ def filter_file(source: Path, target: Path, seen: list[str], kept: list[str]) ->
             label, label_at = line.rstrip()[:-1], len(lines)
         if line.lstrip().startswith("- "):
             text = normalised(yaml.safe_load(line.strip())[0])
-            if is_near(text, seen + kept, set(seen) | set(kept)):
+            if is_near(text, seen):
                 counts[(label, "dropped")] += 1
                 continue
-            kept.append(text)
+            seen.add(text)
             counts[(label, "kept")] += 1
         lines.append(line)
     empty_label(lines, label_at, counts[(label, "kept")])
@@ -100,9 +89,8 @@ def empty_label(lines: list[str], label_at: int, kept: int) -> None:
 def main(out_dir: Path, candidates: list[Path]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     seen = seen_texts(out_dir.resolve())
-    kept: list[str] = []
     for candidate in candidates:
-        counts = filter_file(candidate, out_dir / candidate.name, seen, kept)
+        counts = filter_file(candidate, out_dir / candidate.name, seen)
         print(candidate.name)
         for label in dict.fromkeys(label for label, _ in counts):
             kept_n, dropped_n = counts[(label, "kept")], counts[(label, "dropped")]
